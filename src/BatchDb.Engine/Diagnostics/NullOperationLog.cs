@@ -1,0 +1,19 @@
+namespace BatchDb.Engine.Diagnostics;
+
+/// <summary>Discards diagnostics.</summary>
+public sealed class NullOperationLog : IOperationLog
+{
+    public static readonly NullOperationLog Instance = new();
+
+    private NullOperationLog()
+    {
+    }
+
+    public void Verbose(string message)
+    {
+    }
+
+    public void Warning(string message)
+    {
+    }
+}

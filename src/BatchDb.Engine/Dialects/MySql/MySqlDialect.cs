@@ -1,0 +1,98 @@
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Errors;
+using MySql.Data.MySqlClient;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>MySQL and MariaDB through MySql.Data; every MySql.Data type stays inside this folder.</summary>
+internal sealed class MySqlDialect : Dialect
+{
+    public static readonly MySqlDialect Instance = new();
+
+    private const int DefaultPort = 3306;
+
+    public override ConnectionTarget BuildTarget(ConnectionOptions options)
+    {
+        MySqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new MySqlConnectionStringBuilder(options.ConnectionString ?? string.Empty);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The MySQL connection string is not valid: {ex.Message}");
+        }
+
+        var userGaveSslMode = options.ConnectionString?.Contains("ssl", StringComparison.OrdinalIgnoreCase) == true;
+        if (options.Server is not null)
+        {
+            builder.Server = options.Server;
+        }
+
+        if (options.Port is { } port)
+        {
+            builder.Port = (uint)port;
+        }
+        else if (builder.Port == 0)
+        {
+            builder.Port = DefaultPort;
+        }
+
+        if (options.Database is not null)
+        {
+            builder.Database = options.Database;
+        }
+
+        if (options.Credential is { } credential)
+        {
+            builder.UserID = credential.UserName;
+            builder.Password = credential.Password;
+        }
+
+        if (string.IsNullOrEmpty(builder.Server) || string.IsNullOrEmpty(builder.Database))
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                "A MySQL connection needs a server and a database (-Server and -Database, or Server= and Database= in the connection string).");
+        }
+
+        // LOAD DATA LOCAL streams files; user variables carry fields through SET clauses; utf8mb4 end to end.
+        builder.AllowLoadLocalInfile = true;
+        builder.AllowUserVariables = true;
+        builder.CharacterSet = "utf8mb4";
+        if (!userGaveSslMode)
+        {
+            // MySql.Data 8.0.16 throws on SslMode=Disabled and fails Preferred against servers without TLS.
+            builder.SslMode = MySqlSslMode.None;
+        }
+
+        return new ConnectionTarget(builder.ConnectionString, builder.Server, (int)builder.Port, builder.Database, builder.UserID);
+    }
+
+    public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(connectionString);
+        try
+        {
+            using (cancellationToken.Register(connection.Dispose))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = new MySqlSession(connection);
+            await session.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch (MySqlException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw MySqlErrors.Translate(ex, null, $"{connection.DataSource}/{connection.Database}");
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using BatchDb.Engine.Errors;
+using MySql.Data.MySqlClient;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>Turns server error numbers into BatchDb's error ids and kinds.</summary>
+internal static class MySqlErrors
+{
+    public const int LockWaitTimeout = 1205;
+    public const int Deadlock = 1213;
+
+    public static BatchDbException Translate(MySqlException ex, string? sql, string? target = null)
+    {
+        var (id, kind) = ex.Number switch
+        {
+            1045 => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
+            1044 or 1142 or 1143 or 1227 => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
+            1049 or 1146 => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
+            1054 => (ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument),
+            LockWaitTimeout or Deadlock => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
+            0 or 1042 or 2002 or 2003 or 2006 or 2013 => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
+            1736 or 1731 or 1740 => (ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation),
+            _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
+        };
+        var where = target is null ? string.Empty : $" ({target})";
+        return new BatchDbException(id, kind, $"MySQL error {ex.Number}{where}: {ex.Message}", ex, sql) { Target = target };
+    }
+}

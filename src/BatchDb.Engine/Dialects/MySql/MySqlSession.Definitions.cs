@@ -1,0 +1,135 @@
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.Partitioning;
+using BatchDb.Engine.Switching;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>
+/// The preflight of an exchange: everything MySQL compares before it raises 1736 (different
+/// definitions), 1731 (work table partitioned) or 1740 (foreign keys), read from information_schema.
+/// </summary>
+internal sealed partial class MySqlSession
+{
+    public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    {
+        var differences = new List<DefinitionDifference>();
+        var live = partition.Table;
+
+        var liveOptions = await TableOptionsAsync(live, cancellationToken).ConfigureAwait(false);
+        var workOptions = await TableOptionsAsync(workTable, cancellationToken).ConfigureAwait(false);
+        if (workOptions.Partitioned)
+        {
+            differences.Add(new DefinitionDifference("table option", "partitioning", "not partitioned (plain table expected)", "partitioned"));
+        }
+
+        Compare(differences, "table option", "engine", liveOptions.Engine, workOptions.Engine);
+        Compare(differences, "table option", "row format", liveOptions.RowFormat, workOptions.RowFormat);
+        Compare(differences, "table option", "collation", liveOptions.Collation, workOptions.Collation);
+        Compare(differences, "table option", "create options", liveOptions.CreateOptions, workOptions.CreateOptions);
+
+        CompareKeyed(differences, "column", await ColumnsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnsAsync(workTable, cancellationToken).ConfigureAwait(false));
+        CompareKeyed(differences, "index", await IndexesAsync(live, cancellationToken).ConfigureAwait(false), await IndexesAsync(workTable, cancellationToken).ConfigureAwait(false));
+
+        var foreignKeys = await QueryAsync(
+            """
+            SELECT CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS
+            WHERE (CONSTRAINT_SCHEMA = @p0 AND TABLE_NAME = @p1) OR (UNIQUE_CONSTRAINT_SCHEMA = @p0 AND REFERENCED_TABLE_NAME = @p1)
+            """,
+            cancellationToken, workTable.Schema, workTable.Name).ConfigureAwait(false);
+        foreach (var fk in foreignKeys)
+        {
+            differences.Add(new DefinitionDifference("foreign key", (string)fk[0]!, null,
+                $"{fk[1]} references {fk[2]}; MySQL cannot exchange a table that has or is the target of a foreign key"));
+        }
+
+        return differences;
+    }
+
+    private static void Compare(List<DefinitionDifference> differences, string aspect, string name, string? live, string? work)
+    {
+        if (!string.Equals(live, work, StringComparison.OrdinalIgnoreCase))
+        {
+            differences.Add(new DefinitionDifference(aspect, name, live ?? "(none)", work ?? "(none)"));
+        }
+    }
+
+    private static void CompareKeyed(List<DefinitionDifference> differences, string aspect, IReadOnlyList<(string Name, string Definition)> live, IReadOnlyList<(string Name, string Definition)> work)
+    {
+        var workByName = work.ToDictionary(w => w.Name, w => w.Definition, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, definition) in live)
+        {
+            if (!workByName.Remove(name, out var workDefinition))
+            {
+                differences.Add(new DefinitionDifference(aspect, name, definition, null));
+            }
+            else if (!string.Equals(definition, workDefinition, StringComparison.Ordinal))
+            {
+                differences.Add(new DefinitionDifference(aspect, name, definition, workDefinition));
+            }
+        }
+
+        foreach (var (name, definition) in work.Where(w => workByName.ContainsKey(w.Name)))
+        {
+            differences.Add(new DefinitionDifference(aspect, name, null, definition));
+        }
+    }
+
+    private async Task<(bool Partitioned, string? Engine, string? RowFormat, string? Collation, string CreateOptions)> TableOptionsAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT ENGINE, ROW_FORMAT, TABLE_COLLATION, CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        var row = rows[0];
+        var options = (row[3] as string ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var partitioned = options.RemoveAll(o => o.Equals("partitioned", StringComparison.OrdinalIgnoreCase)) > 0;
+        options.Sort(StringComparer.OrdinalIgnoreCase);
+        return (partitioned, row[0] as string, row[1] as string, row[2] as string, string.Join(' ', options));
+    }
+
+    private async Task<IReadOnlyList<(string Name, string Definition)>> ColumnsAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA
+            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 ORDER BY ORDINAL_POSITION
+            """,
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        return rows.Select(r =>
+        {
+            var definition = $"position {r[1]}, {r[2]}{((string)r[3]! == "NO" ? " NOT NULL" : " NULL")}";
+            if (r[4] is not null)
+            {
+                definition += $" DEFAULT {r[4]}";
+            }
+
+            if (r[5] is not null)
+            {
+                definition += $" CHARACTER SET {r[5]} COLLATE {r[6]}";
+            }
+
+            if (r[7] is string extra && extra.Length > 0)
+            {
+                definition += $" {extra}";
+            }
+
+            return ((string)r[0]!, definition);
+        }).ToList();
+    }
+
+    private async Task<IReadOnlyList<(string Name, string Definition)>> IndexesAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT INDEX_NAME, NON_UNIQUE, INDEX_TYPE, COLUMN_NAME, SUB_PART, COLLATION
+            FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 ORDER BY INDEX_NAME, SEQ_IN_INDEX
+            """,
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        return rows.GroupBy(r => (string)r[0]!, StringComparer.OrdinalIgnoreCase).Select(g =>
+        {
+            var first = g.First();
+            var unique = Convert.ToInt64(first[1], System.Globalization.CultureInfo.InvariantCulture) == 0 ? "UNIQUE " : string.Empty;
+            var columns = string.Join(", ", g.Select(r => r[4] is null ? $"{r[3]}{(r[5] as string == "D" ? " DESC" : string.Empty)}" : $"{r[3]}({r[4]})"));
+            return (g.Key, $"{unique}{first[2]} ({columns})");
+        }).ToList();
+    }
+}

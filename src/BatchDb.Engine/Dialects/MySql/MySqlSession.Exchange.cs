@@ -1,0 +1,70 @@
+using System.Globalization;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.Partitioning;
+using BatchDb.Engine.Switching;
+using MySql.Data.MySqlClient;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>ALTER TABLE … EXCHANGE PARTITION with a bounded metadata-lock wait, and who was in its way.</summary>
+internal sealed partial class MySqlSession
+{
+    public override async Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(lockWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var withoutValidation = rowsAlreadyValidated && Features.SupportsExchangeWithoutValidation ? " WITHOUT VALIDATION" : string.Empty;
+        var exchange = $"EXCHANGE PARTITION {Quote(partition.Name)} WITH TABLE {Quote(workTable)}{withoutValidation}";
+        try
+        {
+            if (Features.SupportsAlterWait)
+            {
+                await ExecuteAsync($"ALTER TABLE {Quote(partition.Table)} WAIT {seconds} {exchange}", cancellationToken, NoTimeout).ConfigureAwait(false);
+                return true;
+            }
+
+            var previous = (await QueryAsync("SELECT @@SESSION.lock_wait_timeout", cancellationToken).ConfigureAwait(false))[0][0];
+            await ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds}", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync($"ALTER TABLE {Quote(partition.Table)} {exchange}", cancellationToken, NoTimeout).ConfigureAwait(false);
+                return true;
+            }
+            finally
+            {
+                await ExecuteAsync($"SET SESSION lock_wait_timeout = {Convert.ToInt64(previous, CultureInfo.InvariantCulture)}", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (BatchDbException ex) when (ex.InnerException is MySqlException { Number: MySqlErrors.LockWaitTimeout })
+        {
+            return false;
+        }
+    }
+
+    public override async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        // Without the metadata_lock_info plugin nothing lists metadata locks; the holders are sessions with an
+        // open transaction (they keep their shared lock until they end it) or a statement on the table.
+        // Sessions queued behind the lock are victims, not blockers.
+        var rows = await QueryAsync(
+            """
+            SELECT p.ID, p.USER, p.HOST, p.STATE, p.TIME, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.INFO
+            FROM information_schema.PROCESSLIST p
+            LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+            WHERE p.ID <> CONNECTION_ID()
+              AND p.COMMAND <> 'Daemon'
+              AND COALESCE(p.STATE, '') NOT LIKE 'Waiting for table metadata lock%'
+              AND (t.trx_mysql_thread_id IS NOT NULL OR p.INFO LIKE CONCAT('%', @p0, '%'))
+            ORDER BY p.TIME DESC
+            """,
+            cancellationToken, table.Name).ConfigureAwait(false);
+        return rows.Select(r => new BlockingSession(
+            Convert.ToInt64(r[0], CultureInfo.InvariantCulture),
+            r[1] as string,
+            r[2] as string,
+            r[3] as string,
+            TimeSpan.FromSeconds(Convert.ToDouble(r[4] ?? 0, CultureInfo.InvariantCulture)),
+            r[5] is null ? null : DateTimeOffset.Now - TimeSpan.FromSeconds(Convert.ToDouble(r[5], CultureInfo.InvariantCulture)),
+            r[6] as string)).ToList();
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using BatchDb.Engine.Csv;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>LOAD DATA LOCAL INFILE, with every server warning turned into an error that names the line.</summary>
+internal sealed partial class MySqlSession
+{
+    private const int MaxReportedProblems = 10;
+
+    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    {
+        var charset = CharsetFor(format.Encoding);
+        var columns = format.Columns ?? file.HeaderNames;
+        if (columns is null && format.NullText is not null)
+        {
+            columns = await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (targets, assignments) = ColumnClauses(columns, format.NullText, file.Path);
+        string? strippedCopy = null;
+        var source = file.Path;
+        if (file.BomLength > 0 && format.LinesBeforeData == 0)
+        {
+            // LOAD DATA would read the byte-order mark into the first field and MySql.Data can only send files
+            // by name, so the rest of the file is streamed into a temporary copy without it.
+            strippedCopy = await CopyWithoutPrefixAsync(file.Path, file.BomLength, cancellationToken).ConfigureAwait(false);
+            source = strippedCopy;
+        }
+
+        var sql = new StringBuilder()
+            .Append("LOAD DATA LOCAL INFILE ").Append(Literal(source.Replace('\\', '/')))
+            .Append(" INTO TABLE ").Append(Quote(table))
+            .Append(" CHARACTER SET ").Append(charset)
+            .Append(" FIELDS TERMINATED BY ").Append(Literal(format.Delimiter.ToString()))
+            .Append(" OPTIONALLY ENCLOSED BY ").Append(Literal(format.Quote.ToString()))
+            .Append(" ESCAPED BY ").Append(Literal(format.Escape?.ToString() ?? string.Empty))
+            .Append(" LINES TERMINATED BY ").Append(Literal(file.LineTerminator))
+            .Append(" IGNORE ").Append(format.LinesBeforeData.ToString(CultureInfo.InvariantCulture)).Append(" LINES")
+            .Append(targets).Append(assignments)
+            .ToString();
+
+        // On an empty InnoDB table these let MariaDB take its bulk path (no per-row undo, sorted index build).
+        await ExecuteAsync("SET SESSION unique_checks = 0, foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var rows = await ExecuteAsync(sql, cancellationToken, NoTimeout).ConfigureAwait(false);
+            await ThrowOnWarningsAsync(file, format, cancellationToken).ConfigureAwait(false);
+            return rows;
+        }
+        finally
+        {
+            await ExecuteAsync("SET SESSION unique_checks = 1, foreign_key_checks = 1", CancellationToken.None).ConfigureAwait(false);
+            if (strippedCopy is not null)
+            {
+                File.Delete(strippedCopy);
+            }
+        }
+    }
+
+    private async Task ThrowOnWarningsAsync(CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    {
+        var warnings = await QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
+        if (warnings.Count == 0)
+        {
+            return;
+        }
+
+        var total = Convert.ToInt64((await QueryAsync("SELECT @@warning_count", cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
+        var problems = warnings.Select(w => DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, format.LinesBeforeData)).ToList();
+        var more = total > problems.Count ? $"{Environment.NewLine}  … and {total - problems.Count} more" : string.Empty;
+        throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
+            $"{file.Path}: {total} problem(s) found while loading:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}{more}")
+        { Target = file.Path };
+    }
+
+    /// <summary>Rewrites the server's "row N" (data rows after the ignored lines) as the file's line number.</summary>
+    private static string DescribeWarning(int code, string message, int linesBeforeData)
+    {
+        var match = RowNumberPattern().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var line = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + linesBeforeData;
+        return code switch
+        {
+            1261 => $"line {line}: the line has fewer fields than there are columns",
+            1262 => $"line {line}: the line has more fields than there are columns",
+            _ => $"line {line}: {RowNumberPattern().Replace(message, string.Empty).Trim()}",
+        };
+    }
+
+    private (string Targets, string Assignments) ColumnClauses(IReadOnlyList<string?>? columns, string? nullText, string path)
+    {
+        if (columns is null)
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        var targets = new List<string>();
+        var assignments = new List<string>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            if (string.IsNullOrEmpty(column) || column == "-")
+            {
+                targets.Add("@batchdb_skip");
+                continue;
+            }
+
+            try
+            {
+                QualifiedName.ValidateIdentifier(column, "column");
+            }
+            catch (BatchDbException ex)
+            {
+                throw new BatchDbException(ex.ErrorId, ex.Kind, $"{path}: field {i + 1}: {ex.Message}") { Target = path };
+            }
+
+            if (nullText is null)
+            {
+                targets.Add(Quote(column));
+            }
+            else
+            {
+                var variable = $"@batchdb_f{i}";
+                targets.Add(variable);
+                assignments.Add($"{Quote(column)} = NULLIF({variable}, {Literal(nullText)})");
+            }
+        }
+
+        return ($" ({string.Join(", ", targets)})", assignments.Count == 0 ? string.Empty : " SET " + string.Join(", ", assignments));
+    }
+
+    private async Task<IReadOnlyList<string?>> ColumnNamesAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 ORDER BY ORDINAL_POSITION",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        return rows.Select(r => (string?)r[0]).ToList();
+    }
+
+    private static string CharsetFor(string encodingName) => TextEncodings.Resolve(encodingName).CodePage switch
+    {
+        65001 => "utf8mb4",
+        932 => "cp932",
+        51932 => "ujis",
+        28591 or 1252 => "latin1",
+        20127 => "ascii",
+        var other => throw new BatchDbException(ErrorIds.EncodingNotSupported, BatchDbErrorKind.NotSupported,
+            $"MySQL cannot load files in code page {other}."),
+    };
+
+    private static async Task<string> CopyWithoutPrefixAsync(string path, int prefixLength, CancellationToken cancellationToken)
+    {
+        var copy = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"batchdb-{Guid.NewGuid():N}.csv");
+        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await using var output = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        input.Seek(prefixLength, SeekOrigin.Begin);
+        await input.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
+        return copy;
+    }
+
+    [GeneratedRegex(@"(?:\s+at\s+)?\b[Rr]ow (\d+)")]
+    private static partial Regex RowNumberPattern();
+}

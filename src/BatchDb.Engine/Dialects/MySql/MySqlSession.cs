@@ -1,0 +1,246 @@
+using System.Data.Common;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.Partitioning;
+using MySql.Data.MySqlClient;
+
+namespace BatchDb.Engine.Dialects.MySql;
+
+/// <summary>A MySQL or MariaDB session: plumbing and catalog look-ups. Loading, definitions and the exchange are in the other parts.</summary>
+internal sealed partial class MySqlSession : DatabaseSession
+{
+    private const int NoTimeout = 0;
+    private readonly MySqlConnection _connection;
+    private string _database = string.Empty;
+    private string _serverVersion = string.Empty;
+    private bool _noBackslashEscapes;
+
+    public MySqlSession(MySqlConnection connection) => _connection = connection;
+
+    public override string ServerVersion => _serverVersion;
+
+    internal MySqlServerFeatures Features { get; private set; } = new(false, new Version(0, 0));
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        // MySql.Data 8.0.16 cannot decode utf8mb3 result metadata (SHOW WARNINGS, information_schema).
+        await ExecuteAsync("SET character_set_results = utf8mb4", cancellationToken).ConfigureAwait(false);
+        var row = (await QueryAsync("SELECT VERSION(), DATABASE(), @@SESSION.sql_mode", cancellationToken).ConfigureAwait(false))[0];
+        _serverVersion = (string)row[0]!;
+        _database = row[1] as string ?? string.Empty;
+        _noBackslashEscapes = (row[2] as string ?? string.Empty).Contains("NO_BACKSLASH_ESCAPES", StringComparison.OrdinalIgnoreCase);
+        Features = MySqlServerFeatures.FromVersionString(_serverVersion);
+    }
+
+    public override QualifiedName Qualify(QualifiedName name)
+    {
+        if (name.Schema is not null)
+        {
+            return name;
+        }
+
+        if (_database.Length == 0)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The connection has no default database; qualify the table as database.{name.Name}.");
+        }
+
+        return QualifiedName.Parse($"{_database}.{name.Name}");
+    }
+
+    public override async Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        return rows.Count > 0;
+    }
+
+    public override async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT PARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION, PARTITION_DESCRIPTION, SUBPARTITION_METHOD
+            FROM information_schema.PARTITIONS
+            WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1
+            ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION
+            """,
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The table {table} does not exist.") { Target = table.ToString() };
+        }
+
+        if (rows[0][0] is null)
+        {
+            throw new BatchDbException(ErrorIds.TableNotPartitioned, BatchDbErrorKind.InvalidOperation,
+                $"The table {table} is not partitioned; use Switch-Table to swap whole tables.") { Target = table.ToString() };
+        }
+
+        var index = rows.FindIndex(r => string.Equals((string)r[0]!, partition, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+        {
+            var names = string.Join(", ", rows.Select(r => (string)r[0]!).Distinct());
+            throw new BatchDbException(ErrorIds.PartitionNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The table {table} has no partition '{partition}'. Its partitions are: {names}.") { Target = $"{table}:{partition}" };
+        }
+
+        var row = rows[index];
+        if (row[4] is not null)
+        {
+            throw new BatchDbException(ErrorIds.PartitioningNotSupported, BatchDbErrorKind.NotSupported,
+                $"The partition {partition} of {table} has subpartitions; MySQL exchanges only whole tables with partitions that have none.");
+        }
+
+        var method = (string)row[1]!;
+        var expression = (string)row[2]!;
+        var bound = row[3] as string ?? string.Empty;
+        var previousBound = index > 0 ? rows[index - 1][3] as string : null;
+        var predicate = MySqlPartitionPredicates.Inside(method, expression, bound, previousBound);
+        return new PartitionInfo(table, (string)row[0]!, method, expression, bound, predicate);
+    }
+
+    public override async Task CreateWorkTableAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    {
+        var work = Quote(workTable);
+        await ExecuteAsync($"CREATE TABLE {work} LIKE {Quote(partition.Table)}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync($"ALTER TABLE {work} REMOVE PARTITIONING", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS {work}", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DROP TABLE IF EXISTS {Quote(table)}", cancellationToken);
+
+    public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"TRUNCATE TABLE {Quote(table)}", cancellationToken);
+
+    public override async Task<long> CountRowsAsync(QualifiedName table, string? partition, CancellationToken cancellationToken)
+    {
+        var from = partition is null ? Quote(table) : $"{Quote(table)} PARTITION ({Quote(partition)})";
+        var rows = await QueryAsync($"SELECT COUNT(*) FROM {from}", cancellationToken, NoTimeout).ConfigureAwait(false);
+        return Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
+    {
+        if (partition.InsidePredicate is null)
+        {
+            return new OutsideRows(0, []);
+        }
+
+        var outside = $"NOT COALESCE(({partition.InsidePredicate}), FALSE)";
+        var count = await QueryAsync($"SELECT COUNT(*) FROM {Quote(table)} WHERE {outside}", cancellationToken, NoTimeout).ConfigureAwait(false);
+        var total = Convert.ToInt64(count[0][0], System.Globalization.CultureInfo.InvariantCulture);
+        if (total == 0)
+        {
+            return new OutsideRows(0, []);
+        }
+
+        var samples = await QueryAsync(
+            $"SELECT CONCAT_WS(',', {partition.Expression}) AS k, COUNT(*) FROM {Quote(table)} WHERE {outside} GROUP BY k ORDER BY k LIMIT 5",
+            cancellationToken, NoTimeout).ConfigureAwait(false);
+        return new OutsideRows(total, samples.Select(r => (r[0] as string ?? "NULL", Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture))).ToList());
+    }
+
+    public override async Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        await QueryAsync($"ANALYZE TABLE {Quote(table)}", cancellationToken, NoTimeout).ConfigureAwait(false);
+
+    public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+
+    internal static string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
+
+    internal static string Quote(QualifiedName name) =>
+        name.Schema is null ? Quote(name.Name) : $"{Quote(name.Schema)}.{Quote(name.Name)}";
+
+    /// <summary>A string literal for the places where MySQL takes no parameters (LOAD DATA's clauses).</summary>
+    private string Literal(string value)
+    {
+        var escaped = _noBackslashEscapes ? value : value.Replace("\\", "\\\\", StringComparison.Ordinal);
+        return "'" + escaped.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken) =>
+        ExecuteAsync(sql, cancellationToken, timeoutSeconds: null);
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds)
+    {
+        using var command = CreateCommand(sql, timeoutSeconds, []);
+        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+        QueryAsync(sql, cancellationToken, null, parameters);
+
+    private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int timeoutSeconds) =>
+        QueryAsync(sql, cancellationToken, (int?)timeoutSeconds, []);
+
+    private async Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds, object?[] parameters)
+    {
+        using var command = CreateCommand(sql, timeoutSeconds, parameters);
+        return await RunAsync(command, async c =>
+        {
+            var rows = new List<object?[]>();
+            using DbDataReader reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var values = new object?[reader.FieldCount];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    }
+
+                    rows.Add(values);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            return rows;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private MySqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
+    {
+        var command = new MySqlCommand(sql, _connection);
+        if (timeoutSeconds is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.AddWithValue($"@p{i}", parameters[i]);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs a command so that cancellation kills the statement on the server and errors become BatchDb errors.</summary>
+    private static async Task<T> RunAsync<T>(MySqlCommand command, Func<MySqlCommand, Task<T>> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using (cancellationToken.Register(command.Cancel))
+            {
+                return await run(command).ConfigureAwait(false);
+            }
+        }
+        catch (MySqlException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (MySqlException ex)
+        {
+            throw MySqlErrors.Translate(ex, command.CommandText);
+        }
+    }
+}

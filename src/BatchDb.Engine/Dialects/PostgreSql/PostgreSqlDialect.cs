@@ -1,0 +1,81 @@
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Errors;
+using Npgsql;
+
+namespace BatchDb.Engine.Dialects.PostgreSql;
+
+/// <summary>PostgreSQL through Npgsql; every Npgsql type stays inside this folder.</summary>
+internal sealed class PostgreSqlDialect : Dialect
+{
+    public static readonly PostgreSqlDialect Instance = new();
+
+    private const int DefaultPort = 5432;
+
+    public override ConnectionTarget BuildTarget(ConnectionOptions options)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(options.ConnectionString ?? string.Empty);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The PostgreSQL connection string is not valid: {ex.Message}");
+        }
+
+        if (options.Server is not null)
+        {
+            builder.Host = options.Server;
+        }
+
+        if (options.Port is { } port)
+        {
+            builder.Port = port;
+        }
+        else if (builder.Port == 0)
+        {
+            builder.Port = DefaultPort;
+        }
+
+        if (options.Database is not null)
+        {
+            builder.Database = options.Database;
+        }
+
+        if (options.Credential is { } credential)
+        {
+            builder.Username = credential.UserName;
+            builder.Password = credential.Password;
+        }
+
+        if (string.IsNullOrEmpty(builder.Host) || string.IsNullOrEmpty(builder.Database))
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                "A PostgreSQL connection needs a server and a database (-Server and -Database, or Host= and Database= in the connection string).");
+        }
+
+        builder.ApplicationName ??= "BatchDb";
+        return new ConnectionTarget(builder.ConnectionString, builder.Host, builder.Port, builder.Database, builder.Username ?? string.Empty);
+    }
+
+    public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return new PostgreSqlSession(connection);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or PostgresException)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw PostgreSqlErrors.Translate(ex, null, $"{connection.Host}:{connection.Port}/{connection.Database}");
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace BatchDb.Engine.Errors;
+
+/// <summary>The stable error identifiers the engine raises.</summary>
+public static class ErrorIds
+{
+    public const string InvalidIdentifier = "InvalidIdentifier";
+    public const string InvalidArgument = "InvalidArgument";
+    public const string ConnectionFailed = "ConnectionFailed";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string TableNotFound = "TableNotFound";
+    public const string PartitionNotFound = "PartitionNotFound";
+    public const string WorkTableNotFound = "WorkTableNotFound";
+    public const string WorkTableExists = "WorkTableExists";
+    public const string TableNotPartitioned = "TableNotPartitioned";
+    public const string PartitioningNotSupported = "PartitioningNotSupported";
+    public const string FileNotFound = "FileNotFound";
+    public const string EncodingNotSupported = "EncodingNotSupported";
+    public const string CsvInvalid = "CsvInvalid";
+    public const string CsvEmpty = "CsvEmpty";
+    public const string RowsOutsidePartition = "RowsOutsidePartition";
+    public const string RowCountTooLow = "RowCountTooLow";
+    public const string WorkTableEmpty = "WorkTableEmpty";
+    public const string DefinitionMismatch = "DefinitionMismatch";
+    public const string LockTimeout = "LockTimeout";
+    public const string PermissionDenied = "PermissionDenied";
+    public const string NotSupported = "NotSupported";
+    public const string DatabaseError = "DatabaseError";
+    public const string Cancelled = "Cancelled";
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Csv;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Dialects;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.Partitioning;
+
+namespace BatchDb.Engine.WorkTables;
+
+/// <summary>Creating work tables and loading them: everything before the swap. The live table is never written.</summary>
+public static class WorkTableOperations
+{
+    public static async Task<WorkTableInfo> CreateAsync(BatchDbConnection connection, WorkTableRequest request, IOperationLog log, CancellationToken cancellationToken)
+    {
+        var table = QualifiedName.Parse(request.Table);
+        var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
+        var requestedWork = request.WorkTable;
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        table = session.Qualify(table);
+        var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
+        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, requestedWork));
+        if (await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
+        {
+            if (!request.Force)
+            {
+                throw new BatchDbException(ErrorIds.WorkTableExists, BatchDbErrorKind.InvalidOperation,
+                    $"The work table {work} already exists. Use -Force to drop and recreate it, or Import-WorkTable to load it as it is.")
+                { Target = work.ToString() };
+            }
+
+            log.Verbose($"Dropping the existing work table {work}.");
+            await session.DropTableAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+
+        log.Verbose($"Creating {work} with the definition of {table} for partition {partition.Name} ({partition.Describe()}).");
+        await session.CreateWorkTableAsync(partition, work, cancellationToken).ConfigureAwait(false);
+        return new WorkTableInfo(connection, table.ToString(), partition.Name, work.ToString(), partition.Describe(), Created: true);
+    }
+
+    public static async Task<ImportResult> ImportAsync(BatchDbConnection connection, ImportRequest request, IProgress<OperationProgress>? progress, IOperationLog log, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var table = QualifiedName.Parse(request.Table);
+        var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
+        if (request.MinimumRowRatio is < 0 or > 1)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The minimum row ratio must be between 0 and 1 (it was {request.MinimumRowRatio}).");
+        }
+
+        var activity = $"Importing {Path.GetFileName(request.Path)}";
+        var file = CsvFileInspector.Inspect(request.Path, request.Format);
+        if (!file.HasDataAfterPreamble && !request.Force)
+        {
+            throw new BatchDbException(ErrorIds.CsvEmpty, BatchDbErrorKind.InvalidData,
+                $"{request.Path}: the file has no data rows. Nothing was loaded and {request.Table} is unchanged; use -Force to load an empty partition.")
+            { Target = request.Path };
+        }
+
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        table = session.Qualify(table);
+        var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
+        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, request.WorkTable));
+        if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
+        {
+            log.Verbose($"The work table {work} does not exist; creating it from {table}.");
+            await session.CreateWorkTableAsync(partition, work, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(new OperationProgress(activity, $"Emptying {work}", 0));
+        await session.TruncateAsync(work, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            progress?.Report(new OperationProgress(activity, $"Loading {FormatSize(file.Length)} into {work}", -1));
+            var rows = await session.LoadCsvAsync(work, file, request.Format, cancellationToken).ConfigureAwait(false);
+            log.Verbose($"Loaded {rows} rows from {request.Path} into {work} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
+
+            progress?.Report(new OperationProgress(activity, $"Checking that every row belongs in {partition.Name}", 60));
+            await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken).ConfigureAwait(false);
+
+            var liveRows = await session.CountRowsAsync(table, partition.Name, cancellationToken).ConfigureAwait(false);
+            ThrowIfTooFewRows(request, table, partition.Name, rows, liveRows);
+
+            progress?.Report(new OperationProgress(activity, $"Analyzing {work}", 85));
+            await session.AnalyzeAsync(work, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new OperationProgress(activity, "Done", 100));
+            return new ImportResult(connection, table.ToString(), partition.Name, work.ToString(), request.Path, rows, liveRows, stopwatch.Elapsed);
+        }
+        catch (Exception ex)
+        {
+            // A refused or half-done load must never be switched in by mistake: leave the work table empty.
+            try
+            {
+                await session.TruncateAsync(work, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (BatchDbException truncateFailure)
+            {
+                log.Warning($"The work table {work} could not be emptied after the failed load: {truncateFailure.Message}");
+            }
+
+            if (ex is BatchDbException failure)
+            {
+                throw new BatchDbException(failure.ErrorId, failure.Kind,
+                    $"{failure.Message}{Environment.NewLine}The work table {work} was emptied; {table} is unchanged.", failure, failure.Sql)
+                { Target = failure.Target ?? request.Path };
+            }
+
+            throw;
+        }
+    }
+
+    internal static async Task ThrowIfRowsOutsideAsync(DatabaseSession session, QualifiedName work, PartitionInfo partition, string source, CancellationToken cancellationToken)
+    {
+        var outside = await session.FindRowsOutsideAsync(work, partition, cancellationToken).ConfigureAwait(false);
+        if (outside.Count == 0)
+        {
+            return;
+        }
+
+        var samples = string.Join(", ", outside.Samples.Select(s => $"{s.Key} ({s.Rows} row{(s.Rows == 1 ? string.Empty : "s")})"));
+        throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData,
+            $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} " +
+            $"({partition.Describe()}); their {partition.Expression} values: {samples}.")
+        { Target = source };
+    }
+
+    private static void ThrowIfTooFewRows(ImportRequest request, QualifiedName table, string partition, long rows, long liveRows)
+    {
+        if (request.Force)
+        {
+            return;
+        }
+
+        if (rows == 0)
+        {
+            throw new BatchDbException(ErrorIds.CsvEmpty, BatchDbErrorKind.InvalidData,
+                $"{request.Path}: the file has no data rows; use -Force to load an empty partition.") { Target = request.Path };
+        }
+
+        if (liveRows > 0 && rows < liveRows * request.MinimumRowRatio)
+        {
+            throw new BatchDbException(ErrorIds.RowCountTooLow, BatchDbErrorKind.InvalidData,
+                $"{request.Path}: the file has {rows} rows but partition {partition} of {table} has {liveRows}; " +
+                $"that is below the minimum ratio of {request.MinimumRowRatio.ToString("0.##", CultureInfo.InvariantCulture)}. " +
+                "If the file is complete, use -Force or a lower -MinimumRowRatio.")
+            { Target = request.Path };
+        }
+    }
+
+    private static string FormatSize(long bytes) => bytes switch
+    {
+        < 1 << 20 => $"{bytes / 1024.0:F1} KB",
+        < 1 << 30 => $"{bytes / 1048576.0:F1} MB",
+        _ => $"{bytes / 1073741824.0:F2} GB",
+    };
+}
