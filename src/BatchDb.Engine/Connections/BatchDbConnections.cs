@@ -20,6 +20,9 @@ public static class BatchDbConnections
             session.ServerVersion, target.ConnectionString);
     }
 
+    /// <summary>Closes the idle pooled sessions of a connection.</summary>
+    public static void Close(BatchDbConnection connection) => Dialect.For(connection.Provider).ClearPool(connection.ConnectionString);
+
     internal static Task<DatabaseSession> OpenSessionAsync(this BatchDbConnection connection, CancellationToken cancellationToken) =>
         Dialect.For(connection.Provider).OpenAsync(connection.ConnectionString, cancellationToken);
 }

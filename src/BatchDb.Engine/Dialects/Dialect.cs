@@ -16,5 +16,7 @@ internal abstract class Dialect
 
     public abstract ConnectionTarget BuildTarget(ConnectionOptions options);
 
+    public abstract void ClearPool(string connectionString);
+
     public abstract Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken);
 }

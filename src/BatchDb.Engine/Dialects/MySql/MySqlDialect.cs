@@ -69,6 +69,12 @@ internal sealed class MySqlDialect : Dialect
         return new ConnectionTarget(builder.ConnectionString, builder.Server, (int)builder.Port, builder.Database, builder.UserID);
     }
 
+    public override void ClearPool(string connectionString)
+    {
+        using var connection = new MySqlConnection(connectionString);
+        MySqlConnection.ClearPool(connection);
+    }
+
     public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new MySqlConnection(connectionString);

@@ -59,6 +59,12 @@ internal sealed class PostgreSqlDialect : Dialect
         return new ConnectionTarget(builder.ConnectionString, builder.Host, builder.Port, builder.Database, builder.Username ?? string.Empty);
     }
 
+    public override void ClearPool(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
     public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);

@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'BatchDb.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '4f7d6c1e-2b8a-4c59-9e3d-7a1b5c0d8e21'
+    Author               = 'BatchDb contributors'
+    CompanyName          = 'BatchDb'
+    Copyright            = '(c) BatchDb contributors. All rights reserved.'
+    Description          = 'Batch work on live MySQL/MariaDB and PostgreSQL databases: double-buffered bulk replacement of a partition behind a running service (load an off-screen work table, validate it, swap it in atomically).'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('BatchDb.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-BatchDb'
+        'Disconnect-BatchDb'
+        'Get-BatchDbConnection'
+        'New-WorkTable'
+        'Import-WorkTable'
+        'Switch-Partition'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('MySQL', 'MariaDB', 'PostgreSQL', 'Batch', 'BulkLoad', 'Partition', 'ETL')
+        }
+    }
+}

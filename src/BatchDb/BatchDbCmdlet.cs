@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Errors;
+using BatchDb.Internal;
+
+namespace BatchDb;
+
+/// <summary>
+/// The base of every BatchDb cmdlet: runs one engine operation off the pipeline thread, relays its
+/// progress and verbose messages back, cancels it on Ctrl+C, and turns engine errors into error records.
+/// </summary>
+public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private int _progressId;
+
+    protected sealed override void ProcessRecord()
+    {
+        try
+        {
+            ProcessRecordCore();
+        }
+        catch (BatchDbException ex)
+        {
+            WriteError(ErrorMapper.ToErrorRecord(ex, null));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Ctrl+C or a closed pipeline: PowerShell is already stopping; nothing to report.
+        }
+    }
+
+    protected abstract void ProcessRecordCore();
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Runs an engine operation, pumping its messages on this thread until it ends; returns its result.</summary>
+    protected T RunEngine<T>(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation)
+    {
+        using var queue = new BlockingCollection<Action<Cmdlet>>();
+        var relay = new PipelineRelay(queue, ++_progressId);
+        var task = Task.Run(() => operation(relay, relay, _stopping.Token));
+        task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (var write in queue.GetConsumingEnumerable())
+        {
+            write(this);
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

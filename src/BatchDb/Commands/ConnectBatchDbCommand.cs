@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using BatchDb.Engine.Connections;
+using BatchDb.Internal;
+
+namespace BatchDb.Commands;
+
+/// <summary>Connect-BatchDb: verifies and remembers a connection to a MySQL/MariaDB or PostgreSQL database.</summary>
+[Cmdlet(VerbsCommunications.Connect, "BatchDb", DefaultParameterSetName = ServerSet)]
+[OutputType(typeof(BatchDbConnection))]
+public sealed class ConnectBatchDbCommand : BatchDbCmdlet
+{
+    private const string ServerSet = "Server";
+    private const string ConnectionStringSet = "ConnectionString";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public DatabaseProvider Provider { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Server { get; set; } = string.Empty;
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet, Position = 2)]
+    [ValidateNotNullOrEmpty]
+    public string Database { get; set; } = string.Empty;
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ConnectionStringSet)]
+    [ValidateNotNullOrEmpty]
+    public string ConnectionString { get; set; } = string.Empty;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var options = ParameterSetName == ConnectionStringSet
+            ? new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = Name }
+            : new ConnectionOptions
+            {
+                Provider = Provider,
+                Server = Server,
+                Port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : null,
+                Database = Database,
+                Credential = Credential?.GetNetworkCredential(),
+                Name = Name,
+            };
+        var connection = RunEngine((_, _, token) => BatchDbConnections.ConnectAsync(options, token));
+        ConnectionRegistry.Current.Add(connection);
+        WriteObject(connection);
+    }
+}
