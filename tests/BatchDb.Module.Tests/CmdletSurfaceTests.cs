@@ -1,0 +1,107 @@
+using System.Xml.Linq;
+
+namespace BatchDb.Module.Tests;
+
+/// <summary>What every exported cmdlet must declare, checked on the compiled assembly.</summary>
+public sealed class CmdletSurfaceTests
+{
+    // Verbs whose cmdlets change data or database objects: they must support -WhatIf and -Confirm.
+    private static readonly HashSet<string> ChangingVerbs =
+        ["New", "Set", "Remove", "Add", "Clear", "Import", "Switch", "Copy", "Initialize", "Register", "Unregister", "Reset", "Update", "Move", "Rename", "Invoke", "Start", "Complete"];
+
+    private static ModuleSurface Surface => ModuleSurface.Load();
+
+    public static TheoryData<string> CmdletNames() => new(ModuleSurface.Load().Cmdlets.Select(c => c.Name));
+
+    [Fact]
+    public void The_manifest_exports_exactly_the_compiled_cmdlets() =>
+        Assert.Equal(Surface.Cmdlets.Select(c => c.Name).Order(), ModuleSurface.ManifestCmdlets().Order());
+
+    [Fact]
+    public void The_module_has_the_first_slice_of_cmdlets() =>
+        Assert.Superset(
+            new HashSet<string> { "Connect-BatchDb", "Disconnect-BatchDb", "Get-BatchDbConnection", "New-WorkTable", "Import-WorkTable", "Switch-Partition" },
+            Surface.Cmdlets.Select(c => c.Name).ToHashSet());
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Uses_an_approved_verb(string name) =>
+        Assert.Contains(Surface.Cmdlet(name).Verb, Surface.ApprovedVerbs);
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Declares_its_output_type(string name) =>
+        Assert.NotEmpty(Surface.Cmdlet(name).OutputTypes);
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Supports_should_process_when_it_changes_data(string name)
+    {
+        var cmdlet = Surface.Cmdlet(name);
+        if (ChangingVerbs.Contains(cmdlet.Verb))
+        {
+            Assert.True(cmdlet.SupportsShouldProcess, $"{name} changes data but does not support -WhatIf/-Confirm");
+        }
+    }
+
+    [Fact]
+    public void Switch_partition_asks_for_confirmation_by_default() =>
+        Assert.Equal(3, Surface.Cmdlet("Switch-Partition").ConfirmImpact);
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Every_output_type_has_a_table_view(string name)
+    {
+        var format = XDocument.Load(ModuleSurface.ModuleFile("BatchDb.Format.ps1xml"));
+        var viewed = format.Descendants("ViewSelectedBy").Elements("TypeName").Select(e => e.Value).ToHashSet();
+        foreach (var type in Surface.Cmdlet(name).OutputTypes.Where(t => t.FullName != "System.Void"))
+        {
+            Assert.Contains(type.FullName!, viewed);
+            var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName);
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+            {
+                Assert.True(type.GetProperty(property) is not null, $"the view of {type.Name} shows {property}, which it does not have");
+            }
+        }
+    }
+
+    [Fact]
+    public void Import_work_table_output_binds_every_mandatory_parameter_of_switch_partition()
+    {
+        var output = Assert.Single(Surface.Cmdlet("Import-WorkTable").OutputTypes);
+        var switchPartition = Surface.Cmdlet("Switch-Partition");
+        foreach (var parameter in switchPartition.Parameters.Where(p => p.Mandatory))
+        {
+            Assert.True(parameter.FromPipelineByPropertyName, $"Switch-Partition -{parameter.Name} does not bind by property name");
+            Assert.True(output.GetProperty(parameter.Name) is not null, $"{output.Name} has no {parameter.Name} property for Switch-Partition");
+        }
+
+        foreach (var name in new[] { "WorkTable", "Connection" })
+        {
+            Assert.True(switchPartition.Parameter(name).FromPipelineByPropertyName);
+            Assert.NotNull(output.GetProperty(name));
+        }
+    }
+
+    [Fact]
+    public void New_work_table_output_binds_import_work_table()
+    {
+        var output = Assert.Single(Surface.Cmdlet("New-WorkTable").OutputTypes);
+        var import = Surface.Cmdlet("Import-WorkTable");
+        foreach (var name in new[] { "Table", "Partition", "WorkTable", "Connection" })
+        {
+            Assert.True(import.Parameter(name).FromPipelineByPropertyName);
+            Assert.NotNull(output.GetProperty(name));
+        }
+    }
+
+    [Fact]
+    public void No_output_type_exposes_a_password_or_connection_string()
+    {
+        foreach (var type in Surface.Cmdlets.SelectMany(c => c.OutputTypes).Distinct())
+        {
+            Assert.DoesNotContain(type.GetProperties(), p => p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase)
+                || p.Name.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+}
