@@ -11,7 +11,17 @@ internal static class MySqlErrors
 
     public static BatchDbException Translate(MySqlException ex, string? sql, string? target = null)
     {
-        var (id, kind) = ex.Number switch
+        // MySql.Data wraps some server errors (1045 during authentication) in an outer exception of its own.
+        var server = ex;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is MySqlException { Number: > 0 } wrapped)
+            {
+                server = wrapped;
+            }
+        }
+
+        var (id, kind) = server.Number switch
         {
             1045 => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
             1044 or 1142 or 1143 or 1227 => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
@@ -23,6 +33,6 @@ internal static class MySqlErrors
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };
         var where = target is null ? string.Empty : $" ({target})";
-        return new BatchDbException(id, kind, $"MySQL error {ex.Number}{where}: {ex.Message}", ex, sql) { Target = target };
+        return new BatchDbException(id, kind, $"MySQL error {server.Number}{where}: {server.Message}", ex, sql) { Target = target };
     }
 }
