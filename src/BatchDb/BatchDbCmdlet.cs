@@ -47,6 +47,7 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
             write(this);
         }
 
+        relay.CloseProgress(this);
         return task.GetAwaiter().GetResult();
     }
 

@@ -10,25 +10,13 @@ namespace BatchDb.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ImportResult))]
-public sealed class ImportWorkTableCommand : BatchDbDataCmdlet
+public sealed class ImportWorkTableCommand : BatchDbPartitionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Partition { get; set; } = string.Empty;
-
     [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? WorkTable { get; set; }
 
     [Parameter]
     public char Delimiter { get; set; } = ',';
@@ -81,7 +69,7 @@ public sealed class ImportWorkTableCommand : BatchDbDataCmdlet
         {
             foreach (var file in GetResolvedProviderPathFromPSPath(pattern, out _))
             {
-                if (!ShouldProcess($"{WorkTable ?? $"{Table}_{Partition}"} on {connection}", $"Empty and load from {file}"))
+                if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"Empty and load from {file}"))
                 {
                     continue;
                 }

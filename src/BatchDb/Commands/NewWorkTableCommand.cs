@@ -6,29 +6,16 @@ namespace BatchDb.Commands;
 /// <summary>New-WorkTable: creates the off-screen table for one partition, with the partitioned table's exact definition.</summary>
 [Cmdlet(VerbsCommon.New, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkTableInfo))]
-public sealed class NewWorkTableCommand : BatchDbDataCmdlet
+public sealed class NewWorkTableCommand : BatchDbPartitionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Partition { get; set; } = string.Empty;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? WorkTable { get; set; }
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        var target = WorkTable ?? $"{Table}_{Partition}";
         var action = Force ? "Create (dropping it first if it exists)" : "Create";
-        if (!ShouldProcess($"{target} on {connection}", $"{action} the work table for partition {Partition} of {Table}"))
+        if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"{action} the work table for partition {Partition} of {Table}"))
         {
             return;
         }

@@ -9,20 +9,8 @@ namespace BatchDb.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Switch, "Partition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(SwitchPartitionResult))]
-public sealed class SwitchPartitionCommand : BatchDbDataCmdlet
+public sealed class SwitchPartitionCommand : BatchDbPartitionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Partition { get; set; } = string.Empty;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? WorkTable { get; set; }
-
     [Parameter]
     [ValidateRange(1, 3600)]
     public int LockWaitTimeout { get; set; } = 3;
@@ -41,8 +29,7 @@ public sealed class SwitchPartitionCommand : BatchDbDataCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        var work = WorkTable ?? $"{Table}_{Partition}";
-        if (!ShouldProcess($"partition {Partition} of {Table} on {connection}", $"Exchange with work table {work}"))
+        if (!ShouldProcess($"partition {Partition} of {Table} on {connection}", $"Exchange with work table {WorkTableForDisplay}"))
         {
             return;
         }

@@ -10,6 +10,8 @@ namespace BatchDb.Internal;
 /// </summary>
 internal sealed class PipelineRelay(BlockingCollection<Action<Cmdlet>> queue, int activityId) : IProgress<OperationProgress>, IOperationLog
 {
+    private string? _openActivity;
+
     public void Report(OperationProgress value) => queue.Add(cmdlet =>
     {
         var record = new ProgressRecord(activityId, value.Activity, value.Status) { PercentComplete = value.PercentComplete };
@@ -18,8 +20,19 @@ internal sealed class PipelineRelay(BlockingCollection<Action<Cmdlet>> queue, in
             record.RecordType = ProgressRecordType.Completed;
         }
 
+        _openActivity = record.RecordType == ProgressRecordType.Completed ? null : value.Activity;
         cmdlet.WriteProgress(record);
     });
+
+    /// <summary>Closes a progress bar that the operation left open (it failed or was stopped midway). Pipeline thread only.</summary>
+    public void CloseProgress(Cmdlet cmdlet)
+    {
+        if (_openActivity is { } activity)
+        {
+            cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Stopped") { RecordType = ProgressRecordType.Completed });
+            _openActivity = null;
+        }
+    }
 
     public void Verbose(string message) => queue.Add(cmdlet => cmdlet.WriteVerbose(message));
 
