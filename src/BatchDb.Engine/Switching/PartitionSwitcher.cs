@@ -15,7 +15,7 @@ public static class PartitionSwitcher
         request.Retry.Validate();
         var table = QualifiedName.Parse(request.Table);
         var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
-        var requestedWork = request.WorkTable is null ? null : QualifiedName.Parse(request.WorkTable, "work table").ToString();
+        var requestedWork = WorkTableNaming.Parse(request.WorkTable);
 
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         table = session.Qualify(table);

@@ -7,12 +7,14 @@ namespace BatchDb.Engine.WorkTables;
 /// <summary>The default work table name: <c>&lt;table&gt;_&lt;partition&gt;</c>, shortened with a hash when too long.</summary>
 internal static class WorkTableNaming
 {
-    public static QualifiedName Resolve(QualifiedName table, string partition, string? workTable)
+    /// <summary>Validates a requested work table name up front, before any session is opened.</summary>
+    public static QualifiedName? Parse(string? workTable) => workTable is null ? null : QualifiedName.Parse(workTable, "work table");
+
+    public static QualifiedName Resolve(QualifiedName table, string partition, QualifiedName? workTable)
     {
         if (workTable is not null)
         {
-            var parsed = QualifiedName.Parse(workTable, "work table");
-            return parsed.Schema is null && table.Schema is not null ? table.WithName(parsed.Name) : parsed;
+            return workTable.Schema is null && table.Schema is not null ? table.WithName(workTable.Name) : workTable;
         }
 
         var name = $"{table.Name}_{partition}";

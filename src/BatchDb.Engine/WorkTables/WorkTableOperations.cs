@@ -17,7 +17,7 @@ public static class WorkTableOperations
     {
         var table = QualifiedName.Parse(request.Table);
         var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
-        var requestedWork = request.WorkTable;
+        var requestedWork = WorkTableNaming.Parse(request.WorkTable);
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         table = session.Qualify(table);
         var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
@@ -45,6 +45,7 @@ public static class WorkTableOperations
         var stopwatch = Stopwatch.StartNew();
         var table = QualifiedName.Parse(request.Table);
         var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
+        var requestedWork = WorkTableNaming.Parse(request.WorkTable);
         if (request.MinimumRowRatio is < 0 or > 1)
         {
             throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
@@ -63,7 +64,7 @@ public static class WorkTableOperations
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         table = session.Qualify(table);
         var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
-        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, request.WorkTable));
+        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, requestedWork));
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
         {
             log.Verbose($"The work table {work} does not exist; creating it from {table}.");

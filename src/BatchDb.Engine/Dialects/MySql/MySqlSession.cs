@@ -125,7 +125,7 @@ internal sealed partial class MySqlSession : DatabaseSession
     public override async Task<long> CountRowsAsync(QualifiedName table, string? partition, CancellationToken cancellationToken)
     {
         var from = partition is null ? Quote(table) : $"{Quote(table)} PARTITION ({Quote(partition)})";
-        var rows = await QueryAsync($"SELECT COUNT(*) FROM {from}", cancellationToken, NoTimeout).ConfigureAwait(false);
+        var rows = await QueryWithoutTimeoutAsync($"SELECT COUNT(*) FROM {from}", cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -137,21 +137,21 @@ internal sealed partial class MySqlSession : DatabaseSession
         }
 
         var outside = $"NOT COALESCE(({partition.InsidePredicate}), FALSE)";
-        var count = await QueryAsync($"SELECT COUNT(*) FROM {Quote(table)} WHERE {outside}", cancellationToken, NoTimeout).ConfigureAwait(false);
+        var count = await QueryWithoutTimeoutAsync($"SELECT COUNT(*) FROM {Quote(table)} WHERE {outside}", cancellationToken).ConfigureAwait(false);
         var total = Convert.ToInt64(count[0][0], System.Globalization.CultureInfo.InvariantCulture);
         if (total == 0)
         {
             return new OutsideRows(0, []);
         }
 
-        var samples = await QueryAsync(
+        var samples = await QueryWithoutTimeoutAsync(
             $"SELECT CONCAT_WS(',', {partition.Expression}) AS k, COUNT(*) FROM {Quote(table)} WHERE {outside} GROUP BY k ORDER BY k LIMIT 5",
-            cancellationToken, NoTimeout).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
         return new OutsideRows(total, samples.Select(r => (r[0] as string ?? "NULL", Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture))).ToList());
     }
 
     public override async Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        await QueryAsync($"ANALYZE TABLE {Quote(table)}", cancellationToken, NoTimeout).ConfigureAwait(false);
+        await QueryWithoutTimeoutAsync($"ANALYZE TABLE {Quote(table)}", cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
@@ -179,8 +179,9 @@ internal sealed partial class MySqlSession : DatabaseSession
     private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
         QueryAsync(sql, cancellationToken, null, parameters);
 
-    private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int timeoutSeconds) =>
-        QueryAsync(sql, cancellationToken, (int?)timeoutSeconds, []);
+    /// <summary>A query that may scan a whole table: no command timeout, only cancellation.</summary>
+    private Task<List<object?[]>> QueryWithoutTimeoutAsync(string sql, CancellationToken cancellationToken) =>
+        QueryAsync(sql, cancellationToken, NoTimeout, []);
 
     private async Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds, object?[] parameters)
     {
