@@ -24,7 +24,7 @@ internal sealed class MySqlDialect : Dialect
                 $"The MySQL connection string is not valid: {ex.Message}");
         }
 
-        var userGaveSslMode = options.ConnectionString?.Contains("ssl", StringComparison.OrdinalIgnoreCase) == true;
+        var userGaveSslMode = GivesSslMode(options.ConnectionString);
         if (options.Server is not null)
         {
             builder.Server = options.Server;
@@ -67,6 +67,14 @@ internal sealed class MySqlDialect : Dialect
         }
 
         return new ConnectionTarget(builder.ConnectionString, builder.Server, (int)builder.Port, builder.Database, builder.UserID);
+    }
+
+    /// <summary>Whether the user's own connection string sets an SSL mode (by key: a password or database may contain "ssl").</summary>
+    internal static bool GivesSslMode(string? connectionString)
+    {
+        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? string.Empty }.Keys;
+        return keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal)
+            .Equals("sslmode", StringComparison.OrdinalIgnoreCase));
     }
 
     public override void ClearPool(string connectionString)
