@@ -2,42 +2,61 @@ using BatchDb.Engine.Csv;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
 using BatchDb.Engine.Switching;
+using BatchDb.Engine.ViewSwitching;
 
 namespace BatchDb.Engine.Dialects;
 
 /// <summary>
 /// One open connection and the engine-specific steps that the work-table and switching operations are
-/// composed of. Every name passed in has already been validated by <see cref="QualifiedName"/>.
+/// composed of. Every name passed in has already been validated by <see cref="QualifiedName"/> and
+/// resolved by <see cref="ResolveAsync"/>. Where a step takes a <see cref="PartitionInfo"/>, null means
+/// the whole table.
 /// </summary>
 internal abstract class DatabaseSession : IAsyncDisposable
 {
     public abstract string ServerVersion { get; }
 
-    /// <summary>Fills in the connection's default schema or database where the name has none.</summary>
-    public abstract QualifiedName Qualify(QualifiedName name);
+    /// <summary>
+    /// The name as the catalog spells it: the connection's default schema or database filled in, and on
+    /// PostgreSQL an existing object's exact case (a name that matches nothing is folded as SQL folds it).
+    /// </summary>
+    public abstract Task<QualifiedName> ResolveAsync(QualifiedName name, CancellationToken cancellationToken);
 
-    public abstract Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken);
+    public abstract Task<TableKind> DescribeTableAsync(QualifiedName table, CancellationToken cancellationToken);
+
+    public async Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        await DescribeTableAsync(table, cancellationToken).ConfigureAwait(false) != TableKind.Missing;
 
     /// <summary>Reads a partition from the catalog; fails clearly for a missing table or partition.</summary>
     public abstract Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken);
 
-    /// <summary>Creates a plain table with the partitioned table's exact definition, index names included.</summary>
-    public abstract Task CreateWorkTableAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken);
+    /// <summary>Creates a plain table with the exact definition of the table (or of its partition), index names included where they must match.</summary>
+    public abstract Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken);
+
+    /// <summary>Creates a table with another's definition, for a view switch's second side.</summary>
+    public abstract Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken);
 
     public abstract Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken);
 
     public abstract Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Where the engine can prove to itself that a table's rows fit a partition (PostgreSQL: a validated CHECK
+    /// constraint equal to the bound, so ATTACH skips its scan), makes it so. Scans the table if it has rows.
+    /// </summary>
+    public virtual Task ConstrainToPartitionAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Bulk-loads a CSV file; any row the server had to alter or skip is an error naming its line.</summary>
     public abstract Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken);
 
-    public abstract Task<long> CountRowsAsync(QualifiedName table, string? partition, CancellationToken cancellationToken);
+    public abstract Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken);
 
     public abstract Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken);
 
     public abstract Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken);
 
-    public abstract Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken);
+    /// <summary>What would make the swap fail, or change what readers of <paramref name="table"/> see.</summary>
+    public abstract Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken);
 
     /// <summary>
     /// Swaps the partition and the work table, waiting at most <paramref name="lockWait"/> for the lock.
@@ -45,6 +64,25 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// the server skip its own row scan where it can.
     /// </summary>
     public abstract Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken);
+
+    /// <summary>Work after a committed exchange that must not run while readers are held (statistics, constraints).</summary>
+    public virtual Task AfterExchangeAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Swaps two tables' names atomically; false when the lock wait ran out (nothing changed).</summary>
+    public abstract Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken);
+
+    /// <summary>The view switch whose view is <paramref name="view"/>, from its screen-control table; null if there is none.</summary>
+    public abstract Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Turns <paramref name="state"/>.View, a table, into a view over the same table renamed to LiveTable, adds the
+    /// empty StandbyTable and records both in the screen-control table. Readers never find the name missing.
+    /// False when the lock wait ran out (nothing changed).
+    /// </summary>
+    public abstract Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken);
+
+    /// <summary>Points the view at the standby table and records it in the control row; false when the lock wait ran out.</summary>
+    public abstract Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken);
 
     /// <summary>The sessions that hold, or may hold, locks on <paramref name="table"/>.</summary>
     public abstract Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken);

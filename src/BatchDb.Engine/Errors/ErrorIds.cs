@@ -14,6 +14,8 @@ public static class ErrorIds
     public const string WorkTableExists = "WorkTableExists";
     public const string TableNotPartitioned = "TableNotPartitioned";
     public const string PartitioningNotSupported = "PartitioningNotSupported";
+    public const string ViewSwitchNotFound = "ViewSwitchNotFound";
+    public const string ViewSwitchExists = "ViewSwitchExists";
     public const string FileNotFound = "FileNotFound";
     public const string EncodingNotSupported = "EncodingNotSupported";
     public const string CsvInvalid = "CsvInvalid";

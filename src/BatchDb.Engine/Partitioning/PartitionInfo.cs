@@ -7,6 +7,8 @@ namespace BatchDb.Engine.Partitioning;
 /// and <see cref="Bound"/> are the server's own text (for example LIST, <c>`STOCKHOUSE_ID`</c>, <c>1</c>).
 /// <see cref="InsidePredicate"/> is a SQL condition true for exactly the rows that belong to the
 /// partition, or null where the method (HASH, KEY) cannot be checked by a predicate.
+/// <see cref="PartitionTable"/> is the partition as a table of its own on PostgreSQL, and null on MySQL,
+/// where partitions are not tables.
 /// </summary>
 internal sealed record PartitionInfo(
     QualifiedName Table,
@@ -14,7 +16,8 @@ internal sealed record PartitionInfo(
     string Method,
     string Expression,
     string Bound,
-    string? InsidePredicate)
+    string? InsidePredicate,
+    QualifiedName? PartitionTable = null)
 {
     public string Describe() => $"{Method} ({Expression}) {Bound}";
 }

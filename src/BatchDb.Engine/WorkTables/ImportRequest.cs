@@ -7,7 +7,8 @@ public sealed record ImportRequest
 {
     public required string Table { get; init; }
 
-    public required string Partition { get; init; }
+    /// <summary>The partition; null for a whole table or a view switch.</summary>
+    public string? Partition { get; init; }
 
     /// <summary>The work table; null for the default name. It is created when missing.</summary>
     public string? WorkTable { get; init; }

@@ -4,26 +4,27 @@ using BatchDb.Engine.Naming;
 
 namespace BatchDb.Engine.WorkTables;
 
-/// <summary>The default work table name: <c>&lt;table&gt;_&lt;partition&gt;</c>, shortened with a hash when too long.</summary>
+/// <summary>Default names of the off-screen tables, shortened with a hash when too long for an identifier.</summary>
 internal static class WorkTableNaming
 {
-    /// <summary>Validates a requested work table name up front, before any session is opened.</summary>
-    public static QualifiedName? Parse(string? workTable) => workTable is null ? null : QualifiedName.Parse(workTable, "work table");
+    /// <summary><c>&lt;table&gt;_&lt;suffix&gt;</c>: the partition's name, or "work" for a whole table.</summary>
+    public static string Default(string table, string suffix) => Shorten($"{table}_{suffix}");
 
-    public static QualifiedName Resolve(QualifiedName table, string partition, QualifiedName? workTable)
+    /// <summary>A view switch's two sides: <c>&lt;table&gt;_a</c> and <c>&lt;table&gt;_b</c>, upper case for an upper-case name.</summary>
+    public static (string Live, string Standby) ViewSides(string table)
     {
-        if (workTable is not null)
+        var upper = !table.Any(char.IsLower);
+        return (Shorten($"{table}_{(upper ? "A" : "a")}"), Shorten($"{table}_{(upper ? "B" : "b")}"));
+    }
+
+    private static string Shorten(string name)
+    {
+        if (name.Length <= QualifiedName.MaxPartLength)
         {
-            return workTable.Schema is null && table.Schema is not null ? table.WithName(workTable.Name) : workTable;
+            return name;
         }
 
-        var name = $"{table.Name}_{partition}";
-        if (name.Length > QualifiedName.MaxPartLength)
-        {
-            var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8].ToLowerInvariant();
-            name = $"{name[..(QualifiedName.MaxPartLength - 9)]}_{hash}";
-        }
-
-        return table.WithName(name);
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8].ToLowerInvariant();
+        return $"{name[..(QualifiedName.MaxPartLength - 9)]}_{hash}";
     }
 }

@@ -15,13 +15,10 @@ public static class WorkTableOperations
 {
     public static async Task<WorkTableInfo> CreateAsync(BatchDbConnection connection, WorkTableRequest request, IOperationLog log, CancellationToken cancellationToken)
     {
-        var table = QualifiedName.Parse(request.Table);
-        var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
-        var requestedWork = WorkTableNaming.Parse(request.WorkTable);
+        var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-        table = session.Qualify(table);
-        var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
-        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, requestedWork));
+        var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
+        var work = target.WorkTable;
         if (await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
         {
             if (!request.Force)
@@ -35,17 +32,15 @@ public static class WorkTableOperations
             await session.DropTableAsync(work, cancellationToken).ConfigureAwait(false);
         }
 
-        log.Verbose($"Creating {work} with the definition of {table} for partition {partition.Name} ({partition.Describe()}).");
-        await session.CreateWorkTableAsync(partition, work, cancellationToken).ConfigureAwait(false);
-        return new WorkTableInfo(connection, table.ToString(), partition.Name, work.ToString(), partition.Describe(), Created: true);
+        log.Verbose($"Creating {work} with the definition of {target.Describe()}{(target.Partition is null ? string.Empty : $" ({target.Partition.Describe()})")}.");
+        await session.CreateWorkTableAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
+        return new WorkTableInfo(connection, target.Table.ToString(), target.Partition?.Name, work.ToString(), target.Partition?.Describe(), Created: true);
     }
 
     public static async Task<ImportResult> ImportAsync(BatchDbConnection connection, ImportRequest request, IProgress<OperationProgress>? progress, IOperationLog log, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var table = QualifiedName.Parse(request.Table);
-        var partitionName = QualifiedName.ValidateIdentifier(request.Partition, "partition");
-        var requestedWork = WorkTableNaming.Parse(request.WorkTable);
+        var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);
         if (request.MinimumRowRatio is < 0 or > 1)
         {
             throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
@@ -57,38 +52,45 @@ public static class WorkTableOperations
         if (!file.HasDataAfterPreamble && !request.Force)
         {
             throw new BatchDbException(ErrorIds.CsvEmpty, BatchDbErrorKind.InvalidData,
-                $"{request.Path}: the file has no data rows. Nothing was loaded and {request.Table} is unchanged; use -Force to load an empty partition.")
+                $"{request.Path}: the file has no data rows. Nothing was loaded and {request.Table} is unchanged; use -Force to load an empty table.")
             { Target = request.Path };
         }
 
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-        table = session.Qualify(table);
-        var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
-        var work = session.Qualify(WorkTableNaming.Resolve(table, partition.Name, requestedWork));
+        var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
+        var (table, partition, work) = (target.Table, target.Partition, target.WorkTable);
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
         {
-            log.Verbose($"The work table {work} does not exist; creating it from {table}.");
-            await session.CreateWorkTableAsync(partition, work, cancellationToken).ConfigureAwait(false);
+            log.Verbose($"The work table {work} does not exist; creating it from {target.Describe()}.");
+            await session.CreateWorkTableAsync(target.LiveTable, partition, work, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress(activity, $"Emptying {work}", 0));
         await session.TruncateAsync(work, cancellationToken).ConfigureAwait(false);
         try
         {
+            if (partition is not null)
+            {
+                await session.ConstrainToPartitionAsync(partition, work, cancellationToken).ConfigureAwait(false);
+            }
+
             progress?.Report(new OperationProgress(activity, $"Loading {FormatSize(file.Length)} into {work}", -1));
             var rows = await session.LoadCsvAsync(work, file, request.Format, cancellationToken).ConfigureAwait(false);
             log.Verbose($"Loaded {rows} rows from {request.Path} into {work} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
 
-            progress?.Report(new OperationProgress(activity, $"Checking that every row belongs in {partition.Name}", 60));
-            await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken).ConfigureAwait(false);
+            if (partition is not null)
+            {
+                progress?.Report(new OperationProgress(activity, $"Checking that every row belongs in {partition.Name}", 60));
+                await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken).ConfigureAwait(false);
+            }
 
-            var liveRows = await session.CountRowsAsync(table, partition.Name, cancellationToken).ConfigureAwait(false);
-            ThrowIfTooFewRows(request, table, partition.Name, rows, liveRows);
+            var liveRows = await session.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
+            ThrowIfTooFewRows(request, target, rows, liveRows);
 
             progress?.Report(new OperationProgress(activity, $"Analyzing {work}", 85));
             await session.AnalyzeAsync(work, cancellationToken).ConfigureAwait(false);
             progress?.Report(new OperationProgress(activity, "Done", 100));
-            return new ImportResult(connection, table.ToString(), partition.Name, work.ToString(), request.Path, rows, liveRows, stopwatch.Elapsed);
+            return new ImportResult(connection, table.ToString(), partition?.Name, work.ToString(), request.Path, rows, liveRows, stopwatch.Elapsed);
         }
         catch (Exception ex)
         {
@@ -128,7 +130,7 @@ public static class WorkTableOperations
         { Target = source };
     }
 
-    private static void ThrowIfTooFewRows(ImportRequest request, QualifiedName table, string partition, long rows, long liveRows)
+    private static void ThrowIfTooFewRows(ImportRequest request, SwapTarget target, long rows, long liveRows)
     {
         if (request.Force)
         {
@@ -138,13 +140,13 @@ public static class WorkTableOperations
         if (rows == 0)
         {
             throw new BatchDbException(ErrorIds.CsvEmpty, BatchDbErrorKind.InvalidData,
-                $"{request.Path}: the file has no data rows; use -Force to load an empty partition.") { Target = request.Path };
+                $"{request.Path}: the file has no data rows; use -Force to load an empty table.") { Target = request.Path };
         }
 
         if (liveRows > 0 && rows < liveRows * request.MinimumRowRatio)
         {
             throw new BatchDbException(ErrorIds.RowCountTooLow, BatchDbErrorKind.InvalidData,
-                $"{request.Path}: the file has {rows} rows but partition {partition} of {table} has {liveRows}; " +
+                $"{request.Path}: the file has {rows} rows but {target.Describe()} has {liveRows}; " +
                 $"that is below the minimum ratio of {request.MinimumRowRatio.ToString("0.##", CultureInfo.InvariantCulture)}. " +
                 "If the file is complete, use -Force or a lower -MinimumRowRatio.")
             { Target = request.Path };

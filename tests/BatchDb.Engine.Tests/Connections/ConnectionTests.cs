@@ -63,17 +63,6 @@ public sealed class ConnectionTests
         Assert.DoesNotContain(WrongPassword, error.ToString());
     }
 
-    [PostgresFact]
-    public async Task Postgres_work_tables_are_refused_clearly_in_this_version()
-    {
-        var connection = await BatchDbConnections.ConnectAsync(
-            new ConnectionOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = TestServers.Postgres }, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<BatchDbException>(() => WorkTableOperations.CreateAsync(connection,
-            new WorkTableRequest { Table = "t_stock", Partition = "p_s01" }, NullOperationLog.Instance, CancellationToken.None));
-        Assert.Equal(ErrorIds.NotSupported, error.ErrorId);
-        Assert.Contains("not yet available on PostgreSQL", error.Message);
-    }
-
     [Fact]
     public async Task A_connection_needs_a_server_and_a_database()
     {

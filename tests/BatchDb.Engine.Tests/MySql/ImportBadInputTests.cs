@@ -1,3 +1,4 @@
+using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Switching;
@@ -55,7 +56,7 @@ public sealed class ImportBadInputTests
         Assert.Contains("has 3 rows but partition P_S01", error.Message);
         Assert.Contains("has 10", error.Message);
 
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         stock.Track(stock.WorkTable);
         var result = await WorkTableOperations.ImportAsync(stock.Connection,
             new ImportRequest { Table = stock.Name, Partition = "P_S01", WorkTable = stock.WorkTable, Path = TestData.WriteCsv(csv), Force = true },
@@ -74,7 +75,7 @@ public sealed class ImportBadInputTests
     [MySqlFact]
     public async Task A_missing_file_table_or_partition_is_named()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         var before = await stock.AllRowsAsync();
 
         var noFile = await Assert.ThrowsAsync<BatchDbException>(() => ImportAsync(stock, "/nonexistent/stock.csv"));
@@ -105,7 +106,7 @@ public sealed class ImportBadInputTests
     [MySqlFact]
     public async Task A_hostile_identifier_is_rejected_before_anything_is_executed()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         var victim = stock.Track("victim_" + Guid.NewGuid().ToString("N")[..8]);
         await stock.ExecuteAsync($"CREATE TABLE `{victim}` (id INT)");
         var before = await stock.AllRowsAsync();
@@ -134,14 +135,14 @@ public sealed class ImportBadInputTests
         Assert.Equal(ErrorIds.InvalidIdentifier, hostileColumn.ErrorId);
         Assert.Contains("field 3", hostileColumn.Message);
 
-        Assert.Single(await MySqlStockTable.QueryAsync($"SHOW TABLES LIKE '{victim}'"));
+        Assert.Single(await stock.QueryAsync($"SHOW TABLES LIKE '{victim}'"));
         Assert.Equal(before, await stock.AllRowsAsync());
     }
 
     [MySqlFact]
     public async Task A_failed_import_empties_the_work_table_so_it_cannot_be_switched_in()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         stock.Track(stock.WorkTable);
         await ImportAsync(stock, TestData.Path("T_STOCK_S01.csv"));
         Assert.Equal(10, (await stock.AllRowsAsync(stock.WorkTable)).Count);
@@ -161,7 +162,7 @@ public sealed class ImportBadInputTests
 
     private static async Task<BatchDbException> ImportFailsAsync(string csv, string errorId, double minimumRowRatio = 0.5)
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         stock.Track(stock.WorkTable);
         var before = await stock.AllRowsAsync();
         var path = TestData.WriteCsv(csv);
@@ -174,7 +175,7 @@ public sealed class ImportBadInputTests
         return error;
     }
 
-    private static Task<ImportResult> ImportAsync(MySqlStockTable stock, string path, double minimumRowRatio = 0.5) =>
+    private static Task<ImportResult> ImportAsync(StockTable stock, string path, double minimumRowRatio = 0.5) =>
         WorkTableOperations.ImportAsync(stock.Connection,
             new ImportRequest { Table = stock.Name, Partition = "P_S01", WorkTable = stock.WorkTable, Path = path, MinimumRowRatio = minimumRowRatio },
             null, NullOperationLog.Instance, CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Switching;
@@ -13,7 +14,7 @@ public sealed class SwitchPartitionTests
     [MySqlFact]
     public async Task A_work_table_with_another_index_name_is_explained_by_the_preflight()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         var work = stock.Track(stock.WorkTable);
         // The seed's ERROR 1736 pitfall: same columns, but the index has another name.
         await stock.ExecuteAsync($"""
@@ -39,7 +40,7 @@ public sealed class SwitchPartitionTests
     [MySqlFact]
     public async Task A_partitioned_work_table_is_explained_by_the_preflight()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         var work = stock.Track(stock.WorkTable);
         await stock.ExecuteAsync($"CREATE TABLE `{work}` LIKE `{stock.Name}`; INSERT INTO `{work}` VALUES (1, 'X', 1, '2', NOW())");
 
@@ -52,7 +53,7 @@ public sealed class SwitchPartitionTests
     [MySqlFact]
     public async Task A_lock_holder_makes_the_switch_give_up_name_it_and_hold_readers_no_longer_than_the_lock_wait()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         stock.Track(stock.WorkTable);
         await WorkTableOperations.ImportAsync(stock.Connection,
             new ImportRequest { Table = stock.Name, Partition = "P_S01", WorkTable = stock.WorkTable, Path = TestData.Path("T_STOCK_S01.csv") },
@@ -61,7 +62,7 @@ public sealed class SwitchPartitionTests
         var workBefore = await stock.AllRowsAsync(stock.WorkTable);
 
         // Session 1 holds a shared metadata lock on the table: an open transaction that has read it.
-        await using var holder = await MySqlStockTable.OpenAsync();
+        await using var holder = (MySqlConnection)await stock.OpenAsync();
         await new MySqlCommand($"START TRANSACTION; SELECT COUNT(*) FROM `{stock.Name}`;", holder).ExecuteScalarAsync();
         var holderId = holder.ServerThread;
 
@@ -70,7 +71,7 @@ public sealed class SwitchPartitionTests
         var readerLatencies = new List<TimeSpan>();
         var reader = Task.Run(async () =>
         {
-            await using var connection = await MySqlStockTable.OpenAsync();
+            await using var connection = (MySqlConnection)await stock.OpenAsync();
             while (!stop.IsCancellationRequested)
             {
                 var watch = Stopwatch.StartNew();
@@ -110,7 +111,7 @@ public sealed class SwitchPartitionTests
     [MySqlFact]
     public async Task Range_partitions_are_bounded_by_their_neighbours()
     {
-        await using var stock = await MySqlStockTable.CreateAsync();
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
         var sales = stock.Track("T_SALES_" + Guid.NewGuid().ToString("N")[..8]);
         var work = stock.Track(sales + "_p2024");
         await stock.ExecuteAsync($"""
@@ -139,10 +140,10 @@ public sealed class SwitchPartitionTests
 
         Assert.Equal(
             ["2023-05-01 00:00:00|1|10.00", "2024-02-01 00:00:00|2|21.50", "2024-12-31 00:00:00|5|50.25", "2026-01-01 00:00:00|4|40.00"],
-            await MySqlStockTable.QueryAsync($"SELECT * FROM `{sales}` ORDER BY sale_date"));
+            await stock.QueryAsync($"SELECT * FROM `{sales}` ORDER BY sale_date"));
     }
 
-    private static Task<SwitchPartitionResult> SwitchAsync(MySqlStockTable stock, LockRetryPolicy policy) =>
+    private static Task<SwitchPartitionResult> SwitchAsync(StockTable stock, LockRetryPolicy policy) =>
         PartitionSwitcher.SwitchAsync(stock.Connection,
             new SwitchPartitionRequest { Table = stock.Name, Partition = "P_S01", WorkTable = stock.WorkTable, Retry = policy },
             NullOperationLog.Instance, CancellationToken.None);

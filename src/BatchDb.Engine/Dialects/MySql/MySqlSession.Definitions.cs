@@ -10,16 +10,21 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// </summary>
 internal sealed partial class MySqlSession
 {
-    public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var differences = new List<DefinitionDifference>();
-        var live = partition.Table;
+        var live = table;
 
         var liveOptions = await TableOptionsAsync(live, cancellationToken).ConfigureAwait(false);
         var workOptions = await TableOptionsAsync(workTable, cancellationToken).ConfigureAwait(false);
-        if (workOptions.Partitioned)
+        if (partition is not null && workOptions.Partitioned)
         {
             differences.Add(new DefinitionDifference("table option", "partitioning", "not partitioned (plain table expected)", "partitioned"));
+        }
+        else if (partition is null && liveOptions.Partitioned != workOptions.Partitioned)
+        {
+            differences.Add(new DefinitionDifference("table option", "partitioning",
+                liveOptions.Partitioned ? "partitioned" : "not partitioned", workOptions.Partitioned ? "partitioned" : "not partitioned"));
         }
 
         Compare(differences, "table option", "engine", liveOptions.Engine, workOptions.Engine);
@@ -29,6 +34,11 @@ internal sealed partial class MySqlSession
 
         CompareKeyed(differences, "column", await ColumnsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnsAsync(workTable, cancellationToken).ConfigureAwait(false));
         CompareKeyed(differences, "index", await IndexesAsync(live, cancellationToken).ConfigureAwait(false), await IndexesAsync(workTable, cancellationToken).ConfigureAwait(false));
+
+        if (partition is null)
+        {
+            return differences;
+        }
 
         var foreignKeys = await QueryAsync(
             """

@@ -7,38 +7,23 @@ using MySql.Data.MySqlClient;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
-/// <summary>ALTER TABLE … EXCHANGE PARTITION with a bounded metadata-lock wait, and who was in its way.</summary>
+/// <summary>ALTER TABLE … EXCHANGE PARTITION and RENAME TABLE with a bounded metadata-lock wait, and who was in its way.</summary>
 internal sealed partial class MySqlSession
 {
-    public override async Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
+    public override Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(lockWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var withoutValidation = rowsAlreadyValidated && Features.SupportsExchangeWithoutValidation ? " WITHOUT VALIDATION" : string.Empty;
-        var exchange = $"EXCHANGE PARTITION {Quote(partition.Name)} WITH TABLE {Quote(workTable)}{withoutValidation}";
-        try
-        {
-            if (Features.SupportsAlterWait)
-            {
-                await ExecuteAsync($"ALTER TABLE {Quote(partition.Table)} WAIT {seconds} {exchange}", cancellationToken, NoTimeout).ConfigureAwait(false);
-                return true;
-            }
+        return RunWithLockWaitAsync(lockWait,
+            wait => $"ALTER TABLE {Quote(partition.Table)}{wait} EXCHANGE PARTITION {Quote(partition.Name)} WITH TABLE {Quote(workTable)}{withoutValidation}",
+            cancellationToken);
+    }
 
-            var previous = (await QueryAsync("SELECT @@SESSION.lock_wait_timeout", cancellationToken).ConfigureAwait(false))[0][0];
-            await ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds}", cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await ExecuteAsync($"ALTER TABLE {Quote(partition.Table)} {exchange}", cancellationToken, NoTimeout).ConfigureAwait(false);
-                return true;
-            }
-            finally
-            {
-                await ExecuteAsync($"SET SESSION lock_wait_timeout = {Convert.ToInt64(previous, CultureInfo.InvariantCulture)}", CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (BatchDbException ex) when (ex.InnerException is MySqlException { Number: MySqlErrors.LockWaitTimeout })
-        {
-            return false;
-        }
+    public override Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
+    {
+        var parking = Quote(table.WithName($"batchdb_swap_{Guid.NewGuid():N}"[..21]));
+        return RunWithLockWaitAsync(lockWait,
+            wait => $"RENAME TABLE {Quote(table)}{wait} TO {parking}, {Quote(workTable)} TO {Quote(table)}, {parking} TO {Quote(workTable)}",
+            cancellationToken);
     }
 
     public override async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
@@ -66,5 +51,45 @@ internal sealed partial class MySqlSession
             TimeSpan.FromSeconds(Convert.ToDouble(r[4] ?? 0, CultureInfo.InvariantCulture)),
             r[5] is null ? null : DateTimeOffset.Now - TimeSpan.FromSeconds(Convert.ToDouble(r[5], CultureInfo.InvariantCulture)),
             r[6] as string)).ToList();
+    }
+
+    /// <summary>
+    /// Runs one DDL statement whose metadata-lock wait ends after <paramref name="lockWait"/>: MariaDB's WAIT clause
+    /// where the statement takes one, the session's lock_wait_timeout otherwise. False when the wait ran out.
+    /// </summary>
+    private async Task<bool> RunWithLockWaitAsync(TimeSpan lockWait, Func<string, string> statement, CancellationToken cancellationToken, bool waitClauseSupported = true)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(lockWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            if (waitClauseSupported && Features.SupportsAlterWait)
+            {
+                await ExecuteAsync(statement($" WAIT {seconds}"), cancellationToken, NoTimeout).ConfigureAwait(false);
+            }
+            else
+            {
+                await WithLockWaitTimeoutAsync(seconds, () => ExecuteAsync(statement(string.Empty), cancellationToken, NoTimeout), cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (BatchDbException ex) when (ex.InnerException is MySqlException { Number: MySqlErrors.LockWaitTimeout })
+        {
+            return false;
+        }
+    }
+
+    private async Task WithLockWaitTimeoutAsync(string seconds, Func<Task<int>> statement, CancellationToken cancellationToken)
+    {
+        var previous = (await QueryAsync("SELECT @@SESSION.lock_wait_timeout", cancellationToken).ConfigureAwait(false))[0][0];
+        await ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await statement().ConfigureAwait(false);
+        }
+        finally
+        {
+            await ExecuteAsync($"SET SESSION lock_wait_timeout = {Convert.ToInt64(previous, CultureInfo.InvariantCulture)}", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

@@ -32,7 +32,9 @@ internal sealed partial class MySqlSession : DatabaseSession
         Features = MySqlServerFeatures.FromVersionString(_serverVersion);
     }
 
-    public override QualifiedName Qualify(QualifiedName name)
+    public override Task<QualifiedName> ResolveAsync(QualifiedName name, CancellationToken cancellationToken) => Task.FromResult(Qualify(name));
+
+    private QualifiedName Qualify(QualifiedName name)
     {
         if (name.Schema is not null)
         {
@@ -48,12 +50,22 @@ internal sealed partial class MySqlSession : DatabaseSession
         return QualifiedName.Parse($"{_database}.{name.Name}");
     }
 
-    public override async Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken)
+    public override async Task<TableKind> DescribeTableAsync(QualifiedName table, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1",
+            "SELECT TABLE_TYPE, CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1",
             cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
-        return rows.Count > 0;
+        if (rows.Count == 0)
+        {
+            return TableKind.Missing;
+        }
+
+        if (rows[0][0] as string == "VIEW")
+        {
+            return TableKind.View;
+        }
+
+        return (rows[0][1] as string ?? string.Empty).Contains("partitioned", StringComparison.OrdinalIgnoreCase) ? TableKind.PartitionedTable : TableKind.Table;
     }
 
     public override async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
@@ -101,10 +113,15 @@ internal sealed partial class MySqlSession : DatabaseSession
         return new PartitionInfo(table, (string)row[0]!, method, expression, bound, predicate);
     }
 
-    public override async Task CreateWorkTableAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public override async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var work = Quote(workTable);
-        await ExecuteAsync($"CREATE TABLE {work} LIKE {Quote(partition.Table)}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"CREATE TABLE {work} LIKE {Quote(table)}", cancellationToken).ConfigureAwait(false);
+        if (partition is null)
+        {
+            return;
+        }
+
         try
         {
             await ExecuteAsync($"ALTER TABLE {work} REMOVE PARTITIONING", cancellationToken).ConfigureAwait(false);
@@ -116,15 +133,18 @@ internal sealed partial class MySqlSession : DatabaseSession
         }
     }
 
+    public override Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"CREATE TABLE {Quote(table)} LIKE {Quote(source)}", cancellationToken);
+
     public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) =>
         ExecuteAsync($"DROP TABLE IF EXISTS {Quote(table)}", cancellationToken);
 
     public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) =>
         ExecuteAsync($"TRUNCATE TABLE {Quote(table)}", cancellationToken);
 
-    public override async Task<long> CountRowsAsync(QualifiedName table, string? partition, CancellationToken cancellationToken)
+    public override async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
     {
-        var from = partition is null ? Quote(table) : $"{Quote(table)} PARTITION ({Quote(partition)})";
+        var from = partition is null ? Quote(table) : $"{Quote(table)} PARTITION ({Quote(partition.Name)})";
         var rows = await QueryWithoutTimeoutAsync($"SELECT COUNT(*) FROM {from}", cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }

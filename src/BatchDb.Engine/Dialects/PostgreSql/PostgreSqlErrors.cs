@@ -7,6 +7,7 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 internal static class PostgreSqlErrors
 {
     public const string LockNotAvailable = "55P03";
+    public const string DeadlockDetected = "40P01";
 
     public static BatchDbException Translate(Exception ex, string? sql, string? target = null)
     {
@@ -16,7 +17,7 @@ internal static class PostgreSqlErrors
             "28P01" or "28000" => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
             "42501" => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
             "42P01" or "3D000" or "3F000" => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
-            LockNotAvailable or "40P01" => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
+            LockNotAvailable or DeadlockDetected => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
             null => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };

@@ -1,48 +1,227 @@
-using BatchDb.Engine.Csv;
+using System.Globalization;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
-using BatchDb.Engine.Switching;
 using Npgsql;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
 
 /// <summary>
-/// A PostgreSQL session. This version connects and qualifies names; work tables and partition switches
-/// on PostgreSQL are refused with a clear error until the PostgreSQL double-buffering slice lands.
+/// A PostgreSQL session: plumbing, name resolution and catalog look-ups. Loading, definitions and the
+/// partition swap are in the other parts.
 /// </summary>
-internal sealed class PostgreSqlSession(NpgsqlConnection connection) : DatabaseSession
+internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : DatabaseSession
 {
+    /// <summary>The CHECK constraint that proves a work table's rows fit its partition, so ATTACH skips its scan.</summary>
+    internal const string BoundConstraint = "batchdb_partition_bound";
+
     public override string ServerVersion => connection.PostgreSqlVersion.ToString();
 
-    public override QualifiedName Qualify(QualifiedName name) => name.Schema is null ? QualifiedName.Parse($"public.{name.Name}") : name;
+    public override async Task<QualifiedName> ResolveAsync(QualifiedName name, CancellationToken cancellationToken)
+    {
+        // An existing relation is found as spelled (a quoted name) or as SQL folds an unquoted one; a new name is
+        // folded, so -Table T_STOCK means t_stock exactly as it does in psql unless "T_STOCK" exists.
+        var rows = await QueryAsync(
+            """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.oid = COALESCE(to_regclass(@p0), to_regclass(@p1))
+            """,
+            cancellationToken, QuoteForLookup(name, fold: false), QuoteForLookup(name, fold: true)).ConfigureAwait(false);
+        if (rows.Count > 0)
+        {
+            return QualifiedName.Parse($"{rows[0][0]}.{rows[0][1]}");
+        }
 
-    public override Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken) => throw NotYet();
+        var schema = name.Schema is null
+            ? (string)(await QueryAsync("SELECT current_schema()", cancellationToken).ConfigureAwait(false))[0][0]!
+            : await ResolveSchemaAsync(name.Schema, cancellationToken).ConfigureAwait(false);
+        return QualifiedName.Parse($"{schema}.{Fold(name.Name)}");
+    }
 
-    public override Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken) => throw NotYet();
+    public override async Task<TableKind> DescribeTableAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(@p0)", cancellationToken, Quote(table)).ConfigureAwait(false);
+        return rows.Count == 0 ? TableKind.Missing : (string)rows[0][0]! switch
+        {
+            "p" => TableKind.PartitionedTable,
+            "v" or "m" => TableKind.View,
+            _ => TableKind.Table,
+        };
+    }
 
-    public override Task CreateWorkTableAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => throw NotYet();
+    public override async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
+    {
+        var kind = await DescribeTableAsync(table, cancellationToken).ConfigureAwait(false);
+        if (kind == TableKind.Missing)
+        {
+            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The table {table} does not exist.") { Target = table.ToString() };
+        }
 
-    public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) => throw NotYet();
+        if (kind != TableKind.PartitionedTable)
+        {
+            throw new BatchDbException(ErrorIds.TableNotPartitioned, BatchDbErrorKind.InvalidOperation,
+                $"The table {table} is not partitioned; use Switch-Table to swap whole tables.") { Target = table.ToString() };
+        }
 
-    public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) => throw NotYet();
+        var rows = await QueryAsync(
+            """
+            SELECT n.nspname, c.relname, c.relkind::text, pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid),
+                   pt.partstrat::text, pg_get_partkeydef(pt.partrelid)
+            FROM pg_inherits i
+            JOIN pg_class c ON c.oid = i.inhrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_partitioned_table pt ON pt.partrelid = i.inhparent
+            WHERE i.inhparent = to_regclass(@p0)
+            ORDER BY c.relname
+            """,
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        var row = rows.Find(r => (string)r[1]! == partition) ?? rows.Find(r => (string)r[1]! == Fold(partition));
+        if (row is null)
+        {
+            var names = rows.Count == 0 ? "(none)" : string.Join(", ", rows.Select(r => (string)r[1]!));
+            throw new BatchDbException(ErrorIds.PartitionNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The table {table} has no partition '{partition}'. Its partitions are: {names}.") { Target = $"{table}:{partition}" };
+        }
 
-    public override Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken) => throw NotYet();
+        var name = (string)row[1]!;
+        var method = (string)row[5]! switch
+        {
+            "l" => "LIST",
+            "r" => "RANGE",
+            _ => throw new BatchDbException(ErrorIds.PartitioningNotSupported, BatchDbErrorKind.NotSupported,
+                $"The table {table} is partitioned by HASH; BatchDb switches LIST and RANGE partitions on PostgreSQL.") { Target = table.ToString() },
+        };
+        if ((string)row[2]! != "r")
+        {
+            throw new BatchDbException(ErrorIds.PartitioningNotSupported, BatchDbErrorKind.NotSupported,
+                $"The partition {name} of {table} is itself partitioned or a foreign table; BatchDb switches plain partitions only.") { Target = $"{table}:{name}" };
+        }
 
-    public override Task<long> CountRowsAsync(QualifiedName table, string? partition, CancellationToken cancellationToken) => throw NotYet();
+        var keyDefinition = (string)row[6]!;
+        var expression = keyDefinition[(keyDefinition.IndexOf('(', StringComparison.Ordinal) + 1)..keyDefinition.LastIndexOf(')')];
+        return new PartitionInfo(table, name, method, expression, (string)row[3]!, row[4] as string,
+            QualifiedName.Parse($"{row[0]}.{name}"));
+    }
 
-    public override Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken) => throw NotYet();
+    public override async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
+    {
+        // Copying the partition (not the parent) keeps indexes and constraints that only the partition has.
+        var source = partition?.PartitionTable ?? table;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"CREATE TABLE {Quote(workTable)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken).ConfigureAwait(false);
+        if (partition is not null)
+        {
+            await AddBoundConstraintAsync(partition, workTable, cancellationToken).ConfigureAwait(false);
+        }
 
-    public override Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) => throw NotYet();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    public override Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => throw NotYet();
+    public override Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"CREATE TABLE {Quote(table)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken);
 
-    public override Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken) => throw NotYet();
+    public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DROP TABLE IF EXISTS {Quote(table)}", cancellationToken);
 
-    public override Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken) => throw NotYet();
+    public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"TRUNCATE TABLE {Quote(table)}", cancellationToken);
+
+    public override async Task ConstrainToPartitionAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    {
+        if (partition.InsidePredicate is null || await HasBoundConstraintAsync(partition, workTable, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"ALTER TABLE {Quote(workTable)} DROP CONSTRAINT IF EXISTS {Quote(BoundConstraint)}", cancellationToken).ConfigureAwait(false);
+        await AddBoundConstraintAsync(partition, workTable, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync($"SELECT count(*) FROM {Quote(partition?.PartitionTable ?? table)}", cancellationToken, NoTimeout, []).ConfigureAwait(false);
+        return (long)rows[0][0]!;
+    }
+
+    public override async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
+    {
+        if (partition.InsidePredicate is null || await HasBoundConstraintAsync(partition, table, cancellationToken).ConfigureAwait(false))
+        {
+            return new OutsideRows(0, []);
+        }
+
+        var outside = $"NOT COALESCE(({partition.InsidePredicate}), false)";
+        var samples = await QueryAsync(
+            $"""
+            SELECT k, n, sum(n) OVER () FROM (
+              SELECT concat_ws(',', {partition.Expression}) AS k, count(*) AS n FROM {Quote(table)} WHERE {outside} GROUP BY 1
+            ) s ORDER BY k LIMIT 5
+            """,
+            cancellationToken, NoTimeout, []).ConfigureAwait(false);
+        return samples.Count == 0
+            ? new OutsideRows(0, [])
+            : new OutsideRows(Convert.ToInt64(samples[0][2], CultureInfo.InvariantCulture), samples.Select(r => ((string)r[0]!, (long)r[1]!)).ToList());
+    }
+
+    public override Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"ANALYZE {Quote(table)}", cancellationToken, NoTimeout);
 
     public override async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
 
-    private static BatchDbException NotYet() => new(ErrorIds.NotSupported, BatchDbErrorKind.NotSupported,
-        "Work tables and partition switches are not yet available on PostgreSQL in this version of BatchDb; they work on MySQL and MariaDB.");
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    internal static string Quote(QualifiedName name) =>
+        name.Schema is null ? Quote(name.Name) : $"{Quote(name.Schema)}.{Quote(name.Name)}";
+
+    /// <summary>PostgreSQL folds only ASCII letters of an unquoted identifier.</summary>
+    internal static string Fold(string identifier) =>
+        string.Create(identifier.Length, identifier, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+            }
+        });
+
+    private static string QuoteForLookup(QualifiedName name, bool fold) => fold
+        ? Quote(name.Schema is null ? QualifiedName.Parse(Fold(name.Name)) : QualifiedName.Parse($"{Fold(name.Schema)}.{Fold(name.Name)}"))
+        : Quote(name);
+
+    private async Task<string> ResolveSchemaAsync(string schema, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT nspname FROM pg_namespace WHERE nspname IN (@p0, @p1) ORDER BY nspname = @p0 DESC LIMIT 1",
+            cancellationToken, schema, Fold(schema)).ConfigureAwait(false);
+        return rows.Count > 0
+            ? (string)rows[0][0]!
+            : throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The schema {schema} does not exist.") { Target = schema };
+    }
+
+    private async Task AddBoundConstraintAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    {
+        if (partition.InsidePredicate is null)
+        {
+            return;
+        }
+
+        // The comment records which bound the constraint was made for, so a changed bound is noticed.
+        await ExecuteAsync($"ALTER TABLE {Quote(workTable)} ADD CONSTRAINT {Quote(BoundConstraint)} CHECK ({partition.InsidePredicate})", cancellationToken, NoTimeout).ConfigureAwait(false);
+        var comment = (string)(await QueryAsync("SELECT quote_literal(@p0)", cancellationToken, partition.Bound).ConfigureAwait(false))[0][0]!;
+        await ExecuteAsync($"COMMENT ON CONSTRAINT {Quote(BoundConstraint)} ON {Quote(workTable)} IS {comment}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> HasBoundConstraintAsync(PartitionInfo partition, QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT 1 FROM pg_constraint
+            WHERE conrelid = to_regclass(@p0) AND conname = @p1 AND contype = 'c' AND convalidated
+              AND obj_description(oid, 'pg_constraint') = @p2
+            """,
+            cancellationToken, Quote(table), BoundConstraint, partition.Bound).ConfigureAwait(false);
+        return rows.Count > 0;
+    }
 }

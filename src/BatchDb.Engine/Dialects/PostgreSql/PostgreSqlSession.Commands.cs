@@ -1,0 +1,85 @@
+using Npgsql;
+
+namespace BatchDb.Engine.Dialects.PostgreSql;
+
+/// <summary>Running statements: parameters bound as $n, cancellation sent to the server, errors translated.</summary>
+internal sealed partial class PostgreSqlSession
+{
+    private const int NoTimeout = 0;
+
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken) => ExecuteAsync(sql, cancellationToken, timeoutSeconds: null);
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds)
+    {
+        await using var command = CreateCommand(sql, timeoutSeconds, []);
+        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+    }
+
+    private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+        QueryAsync(sql, cancellationToken, null, parameters);
+
+    private async Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds, object?[] parameters)
+    {
+        await using var command = CreateCommand(sql, timeoutSeconds, parameters);
+        return await RunAsync(command, async c =>
+        {
+            var rows = new List<object?[]>();
+            await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var values = new object?[reader.FieldCount];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(values);
+            }
+
+            return rows;
+        }).ConfigureAwait(false);
+    }
+
+    private NpgsqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
+    {
+        var command = new NpgsqlCommand(Renumber(sql), connection);
+        if (timeoutSeconds is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    /// <summary>The engine writes @p0, @p1 … as on MySQL; PostgreSQL's positional parameters are $1, $2 ….</summary>
+    private static string Renumber(string sql)
+    {
+        for (var i = 9; i >= 0; i--)
+        {
+            sql = sql.Replace($"@p{i}", $"${i + 1}", StringComparison.Ordinal);
+        }
+
+        return sql;
+    }
+
+    private static async Task<T> RunAsync<T>(NpgsqlCommand command, Func<NpgsqlCommand, Task<T>> run)
+    {
+        try
+        {
+            return await run(command).ConfigureAwait(false);
+        }
+        catch (PostgresException ex)
+        {
+            throw PostgreSqlErrors.Translate(ex, command.CommandText);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is not OperationCanceledException)
+        {
+            throw PostgreSqlErrors.Translate(ex, command.CommandText);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using BatchDb.Engine.Csv;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+using Npgsql;
+
+namespace BatchDb.Engine.Dialects.PostgreSql;
+
+/// <summary>
+/// COPY … FROM STDIN (FORMAT csv) with the file's bytes streamed as they are: the server parses and
+/// converts, as with psql's \copy. Errors name the file's line.
+/// </summary>
+internal sealed partial class PostgreSqlSession
+{
+    private const int CopyBufferSize = 1 << 16;
+
+    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    {
+        var tableColumns = await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
+        var columns = MapColumns(format.Columns ?? file.HeaderNames, tableColumns, file.Path);
+        var copy = BuildCopy(table, columns ?? tableColumns, columns is not null, format);
+
+        await using var input = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        input.Seek(file.BomLength, SeekOrigin.Begin);
+        var skipped = await SkipLinesAsync(input, format.SkipLines, file.LineTerminator, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // BeginTextImport hands back a writer over the raw COPY stream; the file's bytes go to that stream untouched.
+            await using (var writer = await connection.BeginTextImportAsync(copy, cancellationToken).ConfigureAwait(false))
+            {
+                var stream = ((StreamWriter)writer).BaseStream;
+                if (skipped.Length > 0)
+                {
+                    await stream.WriteAsync(skipped, cancellationToken).ConfigureAwait(false);
+                }
+
+                await input.CopyToAsync(stream, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException ex)
+        {
+            throw DescribeCopyError(ex, file, format, copy);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is not OperationCanceledException)
+        {
+            throw PostgreSqlErrors.Translate(ex, copy);
+        }
+
+        return await CountRowsAsync(table, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string BuildCopy(QualifiedName table, IReadOnlyList<string> columns, bool listColumns, CsvFormat format)
+    {
+        var columnList = string.Join(", ", columns.Select(Quote));
+        var options = new List<string>
+        {
+            "FORMAT csv",
+            $"DELIMITER {Literal(format.Delimiter.ToString())}",
+            $"QUOTE {Literal(format.Quote.ToString())}",
+            $"ENCODING {Literal(ServerEncodingFor(format.Encoding))}",
+        };
+        if (format.Escape is { } escape)
+        {
+            options.Add($"ESCAPE {Literal(escape.ToString())}");
+        }
+
+        if (format.HasHeader)
+        {
+            options.Add("HEADER true");
+        }
+
+        // The same rule as LOAD DATA on MySQL: without -NullText an unquoted NULL is NULL and an empty field is
+        // an empty string; with it, the text means NULL quoted or not.
+        if (format.NullText is null)
+        {
+            options.Add("NULL 'NULL'");
+        }
+        else
+        {
+            options.Add($"NULL {Literal(format.NullText)}");
+            options.Add($"FORCE_NULL ({columnList})");
+        }
+
+        var target = listColumns ? $"{Quote(table)} ({columnList})" : Quote(table);
+        return $"COPY {target} FROM STDIN WITH ({string.Join(", ", options)})";
+    }
+
+    /// <summary>Maps the file's fields to the table's columns by name (exact, then ignoring case).</summary>
+    private static List<string>? MapColumns(IReadOnlyList<string?>? fields, IReadOnlyList<string> tableColumns, string path)
+    {
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var mapped = new List<string>(fields.Count);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (string.IsNullOrEmpty(field) || field == "-")
+            {
+                throw new BatchDbException(ErrorIds.NotSupported, BatchDbErrorKind.NotSupported,
+                    $"{path}: field {i + 1} is marked to be skipped; PostgreSQL's COPY loads every field of a line. Remove the field from the file or load it into a column.")
+                { Target = path };
+            }
+
+            var column = tableColumns.FirstOrDefault(c => c == field) ?? tableColumns.FirstOrDefault(c => string.Equals(c, field, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
+                    $"{path}: field {i + 1} names the column '{field}', which the table does not have. Its columns are: {string.Join(", ", tableColumns)}.")
+                { Target = path };
+            mapped.Add(column);
+        }
+
+        return mapped;
+    }
+
+    private async Task<List<string>> ColumnNamesAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(@p0) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        return rows.Select(r => (string)r[0]!).ToList();
+    }
+
+    /// <summary>
+    /// Reads past the lines to skip (COPY can skip only a header) and returns the bytes read beyond them. The
+    /// line terminator's last byte cannot occur inside a multi-byte character of a supported encoding.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> SkipLinesAsync(Stream input, int lines, string lineTerminator, CancellationToken cancellationToken)
+    {
+        if (lines == 0)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var terminator = (byte)lineTerminator[^1];
+        var buffer = new byte[CopyBufferSize];
+        while (true)
+        {
+            var read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return ReadOnlyMemory<byte>.Empty;
+            }
+
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] == terminator && --lines == 0)
+                {
+                    return buffer.AsMemory(i + 1, read - i - 1);
+                }
+            }
+        }
+    }
+
+    private static BatchDbException DescribeCopyError(PostgresException ex, CsvFileInfo file, CsvFormat format, string copy)
+    {
+        // COPY's context reads "COPY t, line 3, column amount: "x"" and counts the lines it was sent.
+        var match = CopyContextPattern().Match(ex.Where ?? string.Empty);
+        if (!match.Success)
+        {
+            return PostgreSqlErrors.Translate(ex, copy, file.Path);
+        }
+
+        var line = long.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture) + format.SkipLines;
+        var column = match.Groups["column"].Success ? $", column {match.Groups["column"].Value}" : string.Empty;
+        var detail = ex.SqlState == "23514"
+            ? "the row does not belong in the partition"
+            : ex.MessageText;
+        var (id, kind) = ex.SqlState == "23514"
+            ? (ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData)
+            : (ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData);
+        var more = ex.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty;
+        return new BatchDbException(id, kind, $"{file.Path}: line {line}{column}: {detail}{more}", ex, copy) { Target = file.Path };
+    }
+
+    private static string ServerEncodingFor(string encodingName) => TextEncodings.Resolve(encodingName).CodePage switch
+    {
+        65001 or 20127 => "UTF8",
+        932 => "SJIS",
+        51932 => "EUC_JP",
+        28591 => "LATIN1",
+        1252 => "WIN1252",
+        var other => throw new BatchDbException(ErrorIds.EncodingNotSupported, BatchDbErrorKind.NotSupported,
+            $"PostgreSQL cannot load files in code page {other}."),
+    };
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex(@"\bline (?<line>\d+)(?:, column (?<column>[^:]+))?")]
+    private static partial Regex CopyContextPattern();
+}

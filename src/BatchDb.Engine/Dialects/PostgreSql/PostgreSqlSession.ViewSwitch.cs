@@ -1,0 +1,54 @@
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.ViewSwitching;
+
+namespace BatchDb.Engine.Dialects.PostgreSql;
+
+/// <summary>View switches on PostgreSQL: every step, control row included, in one lock-bounded transaction.</summary>
+internal sealed partial class PostgreSqlSession
+{
+    public override async Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken)
+    {
+        var control = view.WithName(ViewSwitchOperations.ControlTable);
+        if (await DescribeTableAsync(control, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
+        {
+            return null;
+        }
+
+        var rows = await QueryAsync($"SELECT live_table, standby_table, switched_at FROM {Quote(control)} WHERE view_name = @p0", cancellationToken, view.Name).ConfigureAwait(false);
+        return rows.Count == 0
+            ? null
+            : new ViewSwitchState(view, view.WithName((string)rows[0][0]!), view.WithName((string)rows[0][1]!),
+                rows[0][2] is DateTime switchedAt ? new DateTimeOffset(DateTime.SpecifyKind(switchedAt, DateTimeKind.Utc)) : null);
+    }
+
+    public override Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
+        InLockBoundTransactionAsync(lockWait, async () =>
+        {
+            var control = state.View.WithName(ViewSwitchOperations.ControlTable);
+            await ExecuteAsync(
+                $"""
+                CREATE TABLE IF NOT EXISTS {Quote(control)} (
+                  view_name text PRIMARY KEY,
+                  live_table text NOT NULL,
+                  standby_table text NOT NULL,
+                  switched_at timestamptz NOT NULL
+                )
+                """,
+                cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync($"ALTER TABLE {Quote(state.View)} RENAME TO {Quote(state.LiveTable.Name)}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync($"CREATE VIEW {Quote(state.View)} AS SELECT * FROM {Quote(state.LiveTable)}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync($"CREATE TABLE {Quote(state.StandbyTable)} (LIKE {Quote(state.LiveTable)} INCLUDING ALL)", cancellationToken).ConfigureAwait(false);
+            await QueryAsync(
+                $"INSERT INTO {Quote(control)} (view_name, live_table, standby_table, switched_at) VALUES (@p0, @p1, @p2, now())",
+                cancellationToken, state.View.Name, state.LiveTable.Name, state.StandbyTable.Name).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public override Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
+        InLockBoundTransactionAsync(lockWait, async () =>
+        {
+            await ExecuteAsync($"CREATE OR REPLACE VIEW {Quote(state.View)} AS SELECT * FROM {Quote(state.StandbyTable)}", cancellationToken).ConfigureAwait(false);
+            await QueryAsync(
+                $"UPDATE {Quote(state.View.WithName(ViewSwitchOperations.ControlTable))} SET live_table = @p1, standby_table = @p2, switched_at = now() WHERE view_name = @p0",
+                cancellationToken, state.View.Name, state.StandbyTable.Name, state.LiveTable.Name).ConfigureAwait(false);
+        }, cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace BatchDb.Engine.Dialects;
+
+/// <summary>What a name refers to in the catalog.</summary>
+internal enum TableKind
+{
+    Missing,
+    Table,
+    PartitionedTable,
+    View,
+}

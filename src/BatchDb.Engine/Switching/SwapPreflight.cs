@@ -1,0 +1,42 @@
+using BatchDb.Engine.Dialects;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.WorkTables;
+
+namespace BatchDb.Engine.Switching;
+
+/// <summary>The checks every swap makes before it takes a lock: the work table exists, matches, and is not empty by mistake.</summary>
+internal static class SwapPreflight
+{
+    public static async Task<(long LiveRows, long WorkRows)> CheckAsync(DatabaseSession session, SwapTarget target, bool force, CancellationToken cancellationToken)
+    {
+        var work = target.WorkTable;
+        if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BatchDbException(ErrorIds.WorkTableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The work table {work} does not exist; create and load it with Import-WorkTable (or New-WorkTable).")
+            { Target = work.ToString() };
+        }
+
+        var differences = await session.CompareDefinitionsAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
+        if (differences.Count > 0)
+        {
+            throw new BatchDbException(ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation,
+                $"The work table {work} cannot be swapped with {target.Describe()}: their definitions differ." +
+                $"{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", differences)}" +
+                $"{Environment.NewLine}Recreate the work table with New-WorkTable -Force. Nothing was changed.")
+            { Target = work.ToString() };
+        }
+
+        var workRows = await session.CountRowsAsync(work, null, cancellationToken).ConfigureAwait(false);
+        var liveRows = await session.CountRowsAsync(target.Table, target.Partition, cancellationToken).ConfigureAwait(false);
+        if (workRows == 0 && liveRows > 0 && !force)
+        {
+            throw new BatchDbException(ErrorIds.WorkTableEmpty, BatchDbErrorKind.InvalidOperation,
+                $"The work table {work} is empty while {target.Describe()} has {liveRows} rows; " +
+                "switching would empty it (did the last import fail?). Use -Force if that is intended. Nothing was changed.")
+            { Target = work.ToString() };
+        }
+
+        return (liveRows, workRows);
+    }
+}

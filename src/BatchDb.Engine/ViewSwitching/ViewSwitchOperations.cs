@@ -1,0 +1,73 @@
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Dialects;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
+using BatchDb.Engine.Switching;
+using BatchDb.Engine.WorkTables;
+
+namespace BatchDb.Engine.ViewSwitching;
+
+/// <summary>
+/// The seed's method for tables that are not partitioned: two tables, a view readers query, and a
+/// screen-control row (table <c>batchdb_view_switch</c> beside the view) saying which table is on screen.
+/// </summary>
+public static class ViewSwitchOperations
+{
+    public const string ControlTable = "batchdb_view_switch";
+
+    public static async Task<ViewSwitchInfo> EnableAsync(BatchDbConnection connection, ViewSwitchRequest request, IOperationLog log, CancellationToken cancellationToken)
+    {
+        request.Retry.Validate();
+        var requested = QualifiedName.Parse(request.Table);
+        var liveName = request.LiveTable is null ? null : QualifiedName.Parse(request.LiveTable, "live table");
+        var standbyName = request.StandbyTable is null ? null : QualifiedName.Parse(request.StandbyTable, "standby table");
+
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var table = await session.ResolveAsync(requested, cancellationToken).ConfigureAwait(false);
+        switch (await session.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false))
+        {
+            case TableKind.Missing:
+                throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {table} does not exist.") { Target = table.ToString() };
+            case TableKind.View:
+                if (await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false) is { } existing)
+                {
+                    throw new BatchDbException(ErrorIds.ViewSwitchExists, BatchDbErrorKind.InvalidOperation,
+                        $"{table} is already a view switch between {existing.LiveTable} (on screen) and {existing.StandbyTable}.") { Target = table.ToString() };
+                }
+
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidOperation,
+                    $"{table} is a view; Enable-ViewSwitch turns a table into a view switch.") { Target = table.ToString() };
+        }
+
+        var (defaultLive, defaultStandby) = WorkTableNaming.ViewSides(table.Name);
+        var live = await ResolveSideAsync(session, table, liveName, defaultLive, cancellationToken).ConfigureAwait(false);
+        var standby = await ResolveSideAsync(session, table, standbyName, defaultStandby, cancellationToken).ConfigureAwait(false);
+        var state = new ViewSwitchState(table, live, standby, null);
+
+        var outcome = await LockBoundRetry.RunAsync(session, request.Retry, table, $"The conversion of {table} into a view switch",
+            lockWait => session.EnableViewSwitchAsync(state, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
+        log.Verbose($"{table} is now a view over {live}; {standby} stands ready off screen ({outcome.Duration.TotalMilliseconds:F0} ms).");
+        var rows = await session.CountRowsAsync(live, null, cancellationToken).ConfigureAwait(false);
+        var recorded = await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false);
+        return new ViewSwitchInfo(connection, table.ToString(), live.ToString(), standby.ToString(), rows, recorded?.SwitchedAt);
+    }
+
+    private static async Task<QualifiedName> ResolveSideAsync(DatabaseSession session, QualifiedName table, QualifiedName? requested, string defaultName, CancellationToken cancellationToken)
+    {
+        var side = await session.ResolveAsync(requested is null ? table.WithName(defaultName) : requested.Schema is null ? table.WithName(requested.Name) : requested, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(side.Schema, table.Schema, StringComparison.Ordinal))
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The tables of a view switch must be in the schema of {table}; {side} is not.") { Target = side.ToString() };
+        }
+
+        if (await session.TableExistsAsync(side, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BatchDbException(ErrorIds.WorkTableExists, BatchDbErrorKind.InvalidOperation,
+                $"{side} already exists; choose other names with -LiveTable and -WorkTable.") { Target = side.ToString() };
+        }
+
+        return side;
+    }
+}
