@@ -56,6 +56,14 @@ internal sealed class PostgreSqlDialect : Dialect
         }
 
         builder.ApplicationName ??= "BatchDb";
+
+        // A rejected row's values (COPY's "Failing row contains …") are what an operator needs to fix a file.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.ConnectionString ?? string.Empty };
+        if (!given.ContainsKey("Include Error Detail") && !given.ContainsKey("IncludeErrorDetail"))
+        {
+            builder.IncludeErrorDetail = true;
+        }
+
         return new ConnectionTarget(builder.ConnectionString, builder.Host, builder.Port, builder.Database, builder.Username ?? string.Empty);
     }
 
