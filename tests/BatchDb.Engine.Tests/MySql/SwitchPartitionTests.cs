@@ -9,6 +9,7 @@ using MySql.Data.MySqlClient;
 
 namespace BatchDb.Engine.Tests.MySql;
 
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class SwitchPartitionTests
 {
     [MySqlFact]
