@@ -16,6 +16,8 @@
         'New-WorkTable'
         'Import-WorkTable'
         'Switch-Partition'
+        'Switch-Table'
+        'Enable-ViewSwitch'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -7,7 +7,7 @@ public sealed class CmdletSurfaceTests
 {
     // Verbs whose cmdlets change data or database objects: they must support -WhatIf and -Confirm.
     private static readonly HashSet<string> ChangingVerbs =
-        ["New", "Set", "Remove", "Add", "Clear", "Import", "Switch", "Copy", "Initialize", "Register", "Unregister", "Reset", "Update", "Move", "Rename", "Invoke", "Start", "Complete"];
+        ["New", "Set", "Remove", "Add", "Clear", "Import", "Switch", "Copy", "Initialize", "Register", "Unregister", "Reset", "Update", "Move", "Rename", "Invoke", "Start", "Complete", "Enable", "Disable"];
 
     private static ModuleSurface Surface => ModuleSurface.Load();
 
@@ -18,9 +18,13 @@ public sealed class CmdletSurfaceTests
         Assert.Equal(Surface.Cmdlets.Select(c => c.Name).Order(), ModuleSurface.ManifestCmdlets().Order());
 
     [Fact]
-    public void The_module_has_the_first_slice_of_cmdlets() =>
+    public void The_module_has_the_double_buffering_cmdlets() =>
         Assert.Superset(
-            new HashSet<string> { "Connect-BatchDb", "Disconnect-BatchDb", "Get-BatchDbConnection", "New-WorkTable", "Import-WorkTable", "Switch-Partition" },
+            new HashSet<string>
+            {
+                "Connect-BatchDb", "Disconnect-BatchDb", "Get-BatchDbConnection", "New-WorkTable", "Import-WorkTable", "Switch-Partition",
+                "Switch-Table", "Enable-ViewSwitch",
+            },
             Surface.Cmdlets.Select(c => c.Name).ToHashSet());
 
     [Theory]
@@ -44,9 +48,12 @@ public sealed class CmdletSurfaceTests
         }
     }
 
-    [Fact]
-    public void Switch_partition_asks_for_confirmation_by_default() =>
-        Assert.Equal(3, Surface.Cmdlet("Switch-Partition").ConfirmImpact);
+    [Theory]
+    [InlineData("Switch-Partition")]
+    [InlineData("Switch-Table")]
+    [InlineData("Enable-ViewSwitch")]
+    public void Swaps_ask_for_confirmation_by_default(string name) =>
+        Assert.Equal(3, Surface.Cmdlet(name).ConfirmImpact);
 
     [Theory]
     [MemberData(nameof(CmdletNames))]
@@ -79,6 +86,27 @@ public sealed class CmdletSurfaceTests
         foreach (var name in new[] { "WorkTable", "Connection" })
         {
             Assert.True(switchPartition.Parameter(name).FromPipelineByPropertyName);
+            Assert.NotNull(output.GetProperty(name));
+        }
+    }
+
+    [Theory]
+    [InlineData("Import-WorkTable", "Switch-Table")]
+    [InlineData("Enable-ViewSwitch", "Import-WorkTable")]
+    [InlineData("Enable-ViewSwitch", "Switch-Table")]
+    public void Whole_table_outputs_bind_the_next_cmdlet(string producer, string consumer)
+    {
+        var output = Assert.Single(Surface.Cmdlet(producer).OutputTypes);
+        var next = Surface.Cmdlet(consumer);
+        foreach (var parameter in next.Parameters.Where(p => p.Mandatory && p.Name != "Path"))
+        {
+            Assert.True(parameter.FromPipelineByPropertyName, $"{consumer} -{parameter.Name} does not bind by property name");
+            Assert.True(output.GetProperty(parameter.Name) is not null, $"{output.Name} has no {parameter.Name} property for {consumer}");
+        }
+
+        foreach (var name in new[] { "WorkTable", "Connection" })
+        {
+            Assert.True(next.Parameter(name).FromPipelineByPropertyName);
             Assert.NotNull(output.GetProperty(name));
         }
     }

@@ -5,12 +5,12 @@ using BatchDb.Engine.WorkTables;
 namespace BatchDb.Commands;
 
 /// <summary>
-/// Import-WorkTable: loads a CSV file into a partition's work table with the database's bulk path,
+/// Import-WorkTable: loads a CSV file into a partition's or a table's work table with the database's bulk path,
 /// checks every row, the row count and the server's warnings, and leaves the live table untouched.
 /// </summary>
 [Cmdlet(VerbsData.Import, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ImportResult))]
-public sealed class ImportWorkTableCommand : BatchDbPartitionCmdlet
+public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
 {
     [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]

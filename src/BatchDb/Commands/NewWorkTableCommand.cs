@@ -3,10 +3,10 @@ using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Commands;
 
-/// <summary>New-WorkTable: creates the off-screen table for one partition, with the partitioned table's exact definition.</summary>
+/// <summary>New-WorkTable: creates the off-screen table for a partition or a whole table, with the live definition exactly.</summary>
 [Cmdlet(VerbsCommon.New, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkTableInfo))]
-public sealed class NewWorkTableCommand : BatchDbPartitionCmdlet
+public sealed class NewWorkTableCommand : BatchDbWorkTableCmdlet
 {
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -15,7 +15,7 @@ public sealed class NewWorkTableCommand : BatchDbPartitionCmdlet
     {
         var connection = ResolveConnection();
         var action = Force ? "Create (dropping it first if it exists)" : "Create";
-        if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"{action} the work table for partition {Partition} of {Table}"))
+        if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"{action} the work table for {TargetForDisplay}"))
         {
             return;
         }

@@ -9,19 +9,12 @@ namespace BatchDb.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Switch, "Partition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(SwitchPartitionResult))]
-public sealed class SwitchPartitionCommand : BatchDbPartitionCmdlet
+public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
 {
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int LockWaitTimeout { get; set; } = 3;
-
-    [Parameter]
-    [ValidateRange(1, 100)]
-    public int MaxAttempts { get; set; } = 5;
-
-    [Parameter]
-    [ValidateRange(0.0, 3600.0)]
-    public double RetryDelay { get; set; } = 1;
+    /// <summary>The partition, as named in the table's definition (on PostgreSQL, the partition's table name).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Partition { get; set; } = string.Empty;
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -29,25 +22,12 @@ public sealed class SwitchPartitionCommand : BatchDbPartitionCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        if (!ShouldProcess($"partition {Partition} of {Table} on {connection}", $"Exchange with work table {WorkTableForDisplay}"))
+        if (!ShouldProcess($"partition {Partition} of {Table} on {connection}", $"Exchange with work table {WorkTable ?? $"{Table}_{Partition}"}"))
         {
             return;
         }
 
-        var request = new SwitchPartitionRequest
-        {
-            Table = Table,
-            Partition = Partition,
-            WorkTable = WorkTable,
-            Force = Force,
-            Retry = new LockRetryPolicy
-            {
-                LockWaitTimeout = TimeSpan.FromSeconds(LockWaitTimeout),
-                MaxAttempts = MaxAttempts,
-                InitialDelay = TimeSpan.FromSeconds(RetryDelay),
-                MaxDelay = TimeSpan.FromSeconds(Math.Max(30, RetryDelay)),
-            },
-        };
+        var request = new SwitchPartitionRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
         WriteObject(RunEngine((_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token)));
     }
 }

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+
+namespace BatchDb;
+
+/// <summary>
+/// A cmdlet about the work table of a table, or of one of its partitions, all bindable from the previous
+/// cmdlet's output. Without -Partition it is the whole table's work table, or a view switch's off-screen table.
+/// </summary>
+public abstract class BatchDbWorkTableCmdlet : BatchDbDataCmdlet
+{
+    /// <summary>The live table (or view switch), optionally qualified by database or schema.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Table { get; set; } = string.Empty;
+
+    /// <summary>The partition, as named in the table's definition (on PostgreSQL, the partition's table name).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Partition { get; set; }
+
+    /// <summary>The work table; the engine's default is &lt;Table&gt;_&lt;Partition&gt;, or &lt;Table&gt;_work.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? WorkTable { get; set; }
+
+    /// <summary>The work table as ShouldProcess messages show it.</summary>
+    protected string WorkTableForDisplay => WorkTable ?? (Partition is null ? $"the work table of {Table}" : $"{Table}_{Partition}");
+
+    /// <summary>What the work table stands in for, as ShouldProcess messages show it.</summary>
+    protected string TargetForDisplay => Partition is null ? Table : $"partition {Partition} of {Table}";
+}

@@ -1,0 +1,32 @@
+using System.Management.Automation;
+using BatchDb.Engine.ViewSwitching;
+
+namespace BatchDb.Commands;
+
+/// <summary>
+/// Enable-ViewSwitch: turns a table into the seed's view method — the table renamed to -LiveTable, a view
+/// with the table's name over it, an empty -WorkTable beside it, and a screen-control row — in one step
+/// that readers never see.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Enable, "ViewSwitch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(ViewSwitchInfo))]
+public sealed class EnableViewSwitchCommand : BatchDbSwitchCmdlet
+{
+    /// <summary>The name the current table gets; the default is &lt;Table&gt;_a.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LiveTable { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var connection = ResolveConnection();
+        var live = LiveTable ?? $"{Table}_a";
+        if (!ShouldProcess($"{Table} on {connection}", $"Rename to {live}, create a view named {Table} over it and the off-screen table {WorkTable ?? $"{Table}_b"}"))
+        {
+            return;
+        }
+
+        var request = new ViewSwitchRequest { Table = Table, LiveTable = LiveTable, StandbyTable = WorkTable, Retry = RetryPolicy };
+        WriteObject(RunEngine((_, log, token) => ViewSwitchOperations.EnableAsync(connection, request, log, token)));
+    }
+}

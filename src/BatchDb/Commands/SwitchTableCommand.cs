@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using BatchDb.Engine.Switching;
+
+namespace BatchDb.Commands;
+
+/// <summary>
+/// Switch-Table: puts a loaded work table on screen in place of a whole table — by an atomic rename of
+/// the two, or, for a view switch, by pointing the view at the other table; run again to swap back.
+/// </summary>
+[Cmdlet(VerbsCommon.Switch, "Table", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(SwitchTableResult))]
+public sealed class SwitchTableCommand : BatchDbSwitchCmdlet
+{
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var connection = ResolveConnection();
+        if (!ShouldProcess($"{Table} on {connection}", $"Swap with {WorkTable ?? "its work table"}"))
+        {
+            return;
+        }
+
+        var request = new SwitchTableRequest { Table = Table, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
+        WriteObject(RunEngine((_, log, token) => TableSwitcher.SwitchAsync(connection, request, log, token)));
+    }
+}
