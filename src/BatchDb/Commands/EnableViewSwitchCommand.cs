@@ -20,8 +20,9 @@ public sealed class EnableViewSwitchCommand : BatchDbSwitchCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        var live = LiveTable ?? $"{Table}_a";
-        if (!ShouldProcess($"{Table} on {connection}", $"Rename to {live}, create a view named {Table} over it and the off-screen table {WorkTable ?? $"{Table}_b"}"))
+        var live = LiveTable ?? $"{Table}_a (_A for an upper-case name)";
+        var standby = WorkTable ?? $"{Table}_b (_B for an upper-case name)";
+        if (!ShouldProcess($"{Table} on {connection}", $"Rename to {live}, create a view named {Table} over it, and create the off-screen table {standby}"))
         {
             return;
         }
