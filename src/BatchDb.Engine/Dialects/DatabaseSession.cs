@@ -72,7 +72,20 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public abstract Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken);
 
     /// <summary>The view switch whose view is <paramref name="view"/>, from its screen-control table; null if there is none.</summary>
-    public abstract Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken);
+    public async Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken)
+    {
+        var control = view.WithName(ViewSwitchOperations.ControlTable);
+        if (await DescribeTableAsync(control, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
+        {
+            return null;
+        }
+
+        var rows = await QueryRowsAsync($"SELECT live_table, standby_table, switched_at FROM {QuoteName(control)} WHERE view_name = @p0", cancellationToken, view.Name).ConfigureAwait(false);
+        return rows.Count == 0
+            ? null
+            : new ViewSwitchState(view, view.WithName((string)rows[0][0]!), view.WithName((string)rows[0][1]!),
+                rows[0][2] is DateTime switchedAt ? new DateTimeOffset(DateTime.SpecifyKind(switchedAt, DateTimeKind.Utc)) : null);
+    }
 
     /// <summary>
     /// Turns <paramref name="state"/>.View, a table, into a view over the same table renamed to LiveTable, adds the
@@ -88,4 +101,10 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public abstract Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>A table name quoted for this engine's SQL.</summary>
+    protected abstract string QuoteName(QualifiedName name);
+
+    /// <summary>Runs a statement with parameters @p0, @p1 …, returning its rows with NULL as null.</summary>
+    protected abstract Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);
 }

@@ -55,7 +55,7 @@ public static class ViewSwitchOperations
 
     private static async Task<QualifiedName> ResolveSideAsync(DatabaseSession session, QualifiedName table, QualifiedName? requested, string defaultName, CancellationToken cancellationToken)
     {
-        var side = await session.ResolveAsync(requested is null ? table.WithName(defaultName) : requested.Schema is null ? table.WithName(requested.Name) : requested, cancellationToken).ConfigureAwait(false);
+        var side = await SwapTarget.ResolveWorkTableAsync(session, table, requested, defaultName, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(side.Schema, table.Schema, StringComparison.Ordinal))
         {
             throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,

@@ -61,7 +61,11 @@ internal sealed record SwapTarget(QualifiedName Table, PartitionInfo? Partition,
         }
     }
 
-    private static async Task<QualifiedName> ResolveWorkTableAsync(DatabaseSession session, QualifiedName home, QualifiedName? requested, string defaultName, CancellationToken cancellationToken)
+    /// <summary>
+    /// An off-screen table's name: the requested one (in <paramref name="home"/>'s schema when it names none), resolved
+    /// against the catalog, or <paramref name="defaultName"/> in that schema, spelled as derived from catalog names.
+    /// </summary>
+    internal static async Task<QualifiedName> ResolveWorkTableAsync(DatabaseSession session, QualifiedName home, QualifiedName? requested, string defaultName, CancellationToken cancellationToken)
     {
         if (requested is null)
         {

@@ -1,4 +1,3 @@
-using BatchDb.Engine.Naming;
 using BatchDb.Engine.ViewSwitching;
 
 namespace BatchDb.Engine.Dialects.MySql;
@@ -9,21 +8,6 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// </summary>
 internal sealed partial class MySqlSession
 {
-    public override async Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken)
-    {
-        var control = view.WithName(ViewSwitchOperations.ControlTable);
-        if (await DescribeTableAsync(control, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
-        {
-            return null;
-        }
-
-        var rows = await QueryAsync($"SELECT live_table, standby_table, switched_at FROM {Quote(control)} WHERE view_name = @p0", cancellationToken, view.Name).ConfigureAwait(false);
-        return rows.Count == 0
-            ? null
-            : new ViewSwitchState(view, view.WithName((string)rows[0][0]!), view.WithName((string)rows[0][1]!),
-                rows[0][2] is DateTime switchedAt ? new DateTimeOffset(DateTime.SpecifyKind(switchedAt, DateTimeKind.Utc)) : null);
-    }
-
     public override async Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         var control = state.View.WithName(ViewSwitchOperations.ControlTable);

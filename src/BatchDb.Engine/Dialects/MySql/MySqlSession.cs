@@ -175,6 +175,11 @@ internal sealed partial class MySqlSession : DatabaseSession
 
     public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
+    protected override string QuoteName(QualifiedName name) => Quote(name);
+
+    protected override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+        QueryAsync(sql, cancellationToken, parameters);
+
     internal static string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
 
     internal static string Quote(QualifiedName name) =>

@@ -1,4 +1,3 @@
-using BatchDb.Engine.Naming;
 using BatchDb.Engine.ViewSwitching;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
@@ -6,21 +5,6 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// <summary>View switches on PostgreSQL: every step, control row included, in one lock-bounded transaction.</summary>
 internal sealed partial class PostgreSqlSession
 {
-    public override async Task<ViewSwitchState?> FindViewSwitchAsync(QualifiedName view, CancellationToken cancellationToken)
-    {
-        var control = view.WithName(ViewSwitchOperations.ControlTable);
-        if (await DescribeTableAsync(control, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
-        {
-            return null;
-        }
-
-        var rows = await QueryAsync($"SELECT live_table, standby_table, switched_at FROM {Quote(control)} WHERE view_name = @p0", cancellationToken, view.Name).ConfigureAwait(false);
-        return rows.Count == 0
-            ? null
-            : new ViewSwitchState(view, view.WithName((string)rows[0][0]!), view.WithName((string)rows[0][1]!),
-                rows[0][2] is DateTime switchedAt ? new DateTimeOffset(DateTime.SpecifyKind(switchedAt, DateTimeKind.Utc)) : null);
-    }
-
     public override Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
         InLockBoundTransactionAsync(lockWait, async () =>
         {
