@@ -8,7 +8,7 @@ namespace BatchDb.Engine.Connections;
 public sealed class BatchDbConnection
 {
     internal BatchDbConnection(string name, DatabaseProvider provider, string server, int port, string database,
-        string userName, string serverVersion, string connectionString)
+        string userName, string serverVersion, string connectionString, string? ledgerSchema)
     {
         Name = name;
         Provider = provider;
@@ -18,6 +18,7 @@ public sealed class BatchDbConnection
         UserName = userName;
         ServerVersion = serverVersion;
         ConnectionString = connectionString;
+        LedgerSchema = ledgerSchema;
         ConnectedAt = DateTimeOffset.Now;
     }
 
@@ -36,6 +37,9 @@ public sealed class BatchDbConnection
     public string ServerVersion { get; }
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>The schema (database on MySQL) of the execution ledger, or null for the engine's default.</summary>
+    public string? LedgerSchema { get; }
 
     internal string ConnectionString { get; }
 

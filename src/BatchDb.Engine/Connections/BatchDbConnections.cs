@@ -12,12 +12,17 @@ public static class BatchDbConnections
     public static async Task<BatchDbConnection> ConnectAsync(ConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.LedgerSchema is { } ledgerSchema)
+        {
+            Naming.QualifiedName.ValidateIdentifier(ledgerSchema, "ledger schema");
+        }
+
         var dialect = Dialect.For(options.Provider);
         var target = dialect.BuildTarget(options);
         await using var session = await dialect.OpenAsync(target.ConnectionString, cancellationToken).ConfigureAwait(false);
         var name = string.IsNullOrEmpty(options.Name) ? $"{target.Server}:{target.Port}/{target.Database}" : options.Name;
         return new BatchDbConnection(name, options.Provider, target.Server, target.Port, target.Database, target.UserName,
-            session.ServerVersion, target.ConnectionString);
+            session.ServerVersion, target.ConnectionString, options.LedgerSchema);
     }
 
     /// <summary>Closes the idle pooled sessions of a connection.</summary>
@@ -25,4 +30,11 @@ public static class BatchDbConnections
 
     internal static Task<DatabaseSession> OpenSessionAsync(this BatchDbConnection connection, CancellationToken cancellationToken) =>
         Dialect.For(connection.Provider).OpenAsync(connection.ConnectionString, cancellationToken);
+
+    /// <summary>A session outside the pool, for a batch lock: closing it ends the server session, and with it the lock.</summary>
+    internal static Task<DatabaseSession> OpenDedicatedSessionAsync(this BatchDbConnection connection, CancellationToken cancellationToken)
+    {
+        var dialect = Dialect.For(connection.Provider);
+        return dialect.OpenAsync(dialect.WithoutPooling(connection.ConnectionString), cancellationToken);
+    }
 }

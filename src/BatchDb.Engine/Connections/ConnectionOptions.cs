@@ -21,4 +21,7 @@ public sealed record ConnectionOptions
     public NetworkCredential? Credential { get; init; }
 
     public string? ConnectionString { get; init; }
+
+    /// <summary>Where the execution ledger is: a schema on PostgreSQL (default batch), a database on MySQL (default the connection's).</summary>
+    public string? LedgerSchema { get; init; }
 }

@@ -102,9 +102,15 @@ internal abstract class DatabaseSession : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>A table name quoted for this engine's SQL.</summary>
-    protected abstract string QuoteName(QualifiedName name);
+    /// <summary>The SQL of the execution ledger and of batch locks on this engine.</summary>
+    public abstract LedgerSql Ledger { get; }
 
-    /// <summary>Runs a statement with parameters @p0, @p1 …, returning its rows with NULL as null.</summary>
-    protected abstract Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);
+    /// <summary>A table name quoted for this engine's SQL.</summary>
+    public abstract string QuoteName(QualifiedName name);
+
+    /// <summary>Runs a statement with parameters @p0 … @p9, returning its rows with NULL as null.</summary>
+    public abstract Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);
+
+    /// <summary>Runs a statement with parameters @p0 … @p9, returning the number of rows it changed.</summary>
+    public abstract Task<int> ExecuteStatementAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);
 }

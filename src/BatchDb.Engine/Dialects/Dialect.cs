@@ -18,5 +18,7 @@ internal abstract class Dialect
 
     public abstract void ClearPool(string connectionString);
 
+    public abstract string WithoutPooling(string connectionString);
+
     public abstract Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken);
 }

@@ -12,4 +12,5 @@ public enum BatchDbErrorKind
     NotSupported,
     InvalidOperation,
     Cancelled,
+    TimedOut,
 }

@@ -25,6 +25,15 @@ public static class ErrorIds
     public const string WorkTableEmpty = "WorkTableEmpty";
     public const string DefinitionMismatch = "DefinitionMismatch";
     public const string LockTimeout = "LockTimeout";
+    public const string LedgerNotFound = "LedgerNotFound";
+    public const string LedgerConflict = "LedgerConflict";
+    public const string BatchAlreadyRunning = "BatchAlreadyRunning";
+    public const string ExecutionNotFound = "ExecutionNotFound";
+    public const string ExecutionNotRunning = "ExecutionNotRunning";
+    public const string RunTimedOut = "RunTimedOut";
+    public const string RunLockLost = "RunLockLost";
+    public const string CronInvalid = "CronInvalid";
+    public const string TimeZoneNotFound = "TimeZoneNotFound";
     public const string PermissionDenied = "PermissionDenied";
     public const string NotSupported = "NotSupported";
     public const string DatabaseError = "DatabaseError";

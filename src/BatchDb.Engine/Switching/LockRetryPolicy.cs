@@ -27,11 +27,5 @@ public sealed record LockRetryPolicy
     }
 
     /// <summary>The pause after failed attempt <paramref name="attempt"/> (1-based): doubling, capped, ±20 % jitter.</summary>
-    public TimeSpan DelayAfter(int attempt)
-    {
-        var baseMs = InitialDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        var cappedMs = Math.Min(baseMs, MaxDelay.TotalMilliseconds);
-        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(cappedMs * jitter);
-    }
+    public TimeSpan DelayAfter(int attempt) => Retries.Backoff.Delay(InitialDelay, MaxDelay, attempt);
 }

@@ -83,6 +83,9 @@ internal sealed class MySqlDialect : Dialect
         MySqlConnection.ClearPool(connection);
     }
 
+    public override string WithoutPooling(string connectionString) =>
+        new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new MySqlConnection(connectionString);

@@ -175,10 +175,18 @@ internal sealed partial class MySqlSession : DatabaseSession
 
     public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
-    protected override string QuoteName(QualifiedName name) => Quote(name);
+    public override LedgerSql Ledger => MySqlLedgerSql.Instance;
 
-    protected override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+    public override string QuoteName(QualifiedName name) => Quote(name);
+
+    public override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
         QueryAsync(sql, cancellationToken, parameters);
+
+    public override async Task<int> ExecuteStatementAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        using var command = CreateCommand(sql, null, parameters);
+        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     internal static string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
 

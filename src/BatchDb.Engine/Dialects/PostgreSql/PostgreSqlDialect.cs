@@ -73,6 +73,9 @@ internal sealed class PostgreSqlDialect : Dialect
         NpgsqlConnection.ClearPool(connection);
     }
 
+    public override string WithoutPooling(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     public override async Task<DatabaseSession> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);

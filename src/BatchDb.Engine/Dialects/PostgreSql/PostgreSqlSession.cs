@@ -171,10 +171,18 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
 
     public override async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
 
-    protected override string QuoteName(QualifiedName name) => Quote(name);
+    public override LedgerSql Ledger => PostgreSqlLedgerSql.Instance;
 
-    protected override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+    public override string QuoteName(QualifiedName name) => Quote(name);
+
+    public override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
         QueryAsync(sql, cancellationToken, parameters);
+
+    public override async Task<int> ExecuteStatementAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = CreateCommand(sql, null, parameters);
+        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+    }
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Errors;
+
+namespace BatchDb.Engine.Executions;
+
+/// <summary>
+/// Runs a batch job: one run per batch name at a time across hosts, a heartbeat, a timeout and retries on
+/// transient errors, each attempt recorded as an execution. The body is the caller's work (in the module,
+/// the script block); it must stop when its token is cancelled.
+/// </summary>
+public static class BatchJobRunner
+{
+    public static async Task<BatchExecution> RunAsync(
+        BatchDbConnection connection,
+        BatchJobRequest request,
+        Func<RunLease, CancellationToken, Task> body,
+        IOperationLog log,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        request.Validate();
+        await using var lease = await RunLease.AcquireAsync(connection, request.Run, log, cancellationToken).ConfigureAwait(false);
+        var timeout = request.Timeout ?? lease.ScheduledTimeout;
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            var execution = await lease.BeginAttemptAsync(attempt, cancellationToken).ConfigureAwait(false);
+            log.Verbose($"Batch '{lease.BatchName}' attempt {attempt} of {request.MaxAttempts} started as execution {execution.ExecutionId}.");
+            using var timer = new CancellationTokenSource();
+            if (timeout is { } limit)
+            {
+                timer.CancelAfter(limit - clock.Elapsed > TimeSpan.Zero ? limit - clock.Elapsed : TimeSpan.Zero);
+            }
+
+            using var guarded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token, lease.Lost);
+            Exception? failure = null;
+            try
+            {
+                await body(lease, guarded.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            if (lease.Lost.IsCancellationRequested)
+            {
+                throw lease.LostException(failure);
+            }
+
+            if (failure is null)
+            {
+                return await lease.CompleteAsync(ExecutionStatus.Succeeded, null, null, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var message = $"Batch '{lease.BatchName}' exceeded its timeout of {timeout} and was stopped.";
+                await lease.CompleteAsync(ExecutionStatus.TimedOut, null, message, CancellationToken.None).ConfigureAwait(false);
+                throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut, message, failure) { Target = lease.BatchName };
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await lease.CompleteAsync(ExecutionStatus.Failed, null, "Stopped before it completed (the caller cancelled the run).", CancellationToken.None).ConfigureAwait(false);
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            var error = TransientErrors.Describe(failure);
+            TimeSpan? delay = attempt < request.MaxAttempts && TransientErrors.IsTransient(failure)
+                ? Retries.Backoff.Delay(request.InitialRetryDelay, request.MaxRetryDelay, attempt)
+                : null;
+            if (delay is { } pause && timeout is { } deadline && clock.Elapsed + pause >= deadline)
+            {
+                error += $" (not retried: the next attempt would start after the timeout of {timeout})";
+                delay = null;
+            }
+
+            if (delay is not { } wait)
+            {
+                await lease.CompleteAsync(ExecutionStatus.Failed, null, error, CancellationToken.None).ConfigureAwait(false);
+                ExceptionDispatchInfo.Throw(failure);
+                throw failure;
+            }
+
+            await lease.CompleteAsync(ExecutionStatus.Failed, null, $"{error} (attempt {attempt} of {request.MaxAttempts}: transient, retried after {wait.TotalSeconds:F1} s)",
+                CancellationToken.None).ConfigureAwait(false);
+            log.Warning($"Batch '{lease.BatchName}' attempt {attempt} of {request.MaxAttempts} failed with a transient error; retrying in {wait.TotalSeconds:F1} s. {error}");
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+
+namespace BatchDb.Engine.Executions;
+
+/// <summary>
+/// Records data-changing operations in the ledger. Inside a run, an operation is a step of it (parent = the
+/// run's execution). On its own, it is a run of its own batch, with that batch's lock and heartbeat, when the
+/// connection's database has a ledger; without a ledger it simply runs.
+/// </summary>
+public static class ExecutionRecorder
+{
+    public static async Task<T> RecordAsync<T>(
+        BatchDbConnection connection,
+        ExecutionStep step,
+        RunLease? run,
+        Func<CancellationToken, Task<T>> operation,
+        Func<T, long?> records,
+        IOperationLog log,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(records);
+        if (run is not null)
+        {
+            return await RecordStepAsync(run, step, operation, records, cancellationToken).ConfigureAwait(false);
+        }
+
+        var options = new RunOptions { BatchName = step.BatchName ?? step.DefaultBatchName, Operation = step.Operation, Parameters = step.Parameters };
+        await using var lease = await RunLease.AcquireOrNullAsync(connection, options, requireLedger: false, log, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return await operation(cancellationToken).ConfigureAwait(false);
+        }
+
+        var execution = await lease.BeginAttemptAsync(1, cancellationToken).ConfigureAwait(false);
+        log.Verbose($"Recording as execution {execution.ExecutionId} of batch '{lease.BatchName}'.");
+        using var guarded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        T result;
+        try
+        {
+            result = await operation(guarded.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!lease.Lost.IsCancellationRequested)
+        {
+            await lease.CompleteAsync(ExecutionStatus.Failed, null, TransientErrors.Describe(ex), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw lease.LostException(ex);
+        }
+
+        await lease.CompleteAsync(ExecutionStatus.Succeeded, records(result), null, CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<T> RecordStepAsync<T>(RunLease run, ExecutionStep step, Func<CancellationToken, Task<T>> operation, Func<T, long?> records, CancellationToken cancellationToken)
+    {
+        var stepId = await run.BeginStepAsync(step, cancellationToken).ConfigureAwait(false);
+        using var guarded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.Lost);
+        T result;
+        try
+        {
+            result = await operation(guarded.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!run.Lost.IsCancellationRequested)
+        {
+            await run.CompleteStepAsync(stepId, step, ExecutionStatus.Failed, null, TransientErrors.Describe(ex), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await run.CompleteStepAsync(stepId, step, ExecutionStatus.Succeeded, records(result), null, CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+}

@@ -1,0 +1,36 @@
+namespace BatchDb.Engine.Executions;
+
+/// <summary>
+/// How a run starts: its batch name (one run per name at a time, across hosts), its parameters (recorded as
+/// JSON), whether to wait for a running one to end, and how often it proves it is alive.
+/// </summary>
+public sealed record RunOptions
+{
+    public required string BatchName { get; init; }
+
+    /// <summary>What started the run, recorded in the operation column (a cmdlet name).</summary>
+    public string? Operation { get; init; }
+
+    public IReadOnlyDictionary<string, object?>? Parameters { get; init; }
+
+    /// <summary>Wait for a running execution of the batch to end instead of failing.</summary>
+    public bool Wait { get; init; }
+
+    /// <summary>How often the heartbeat is written; the run counts as dead after two missed beats and a free lock.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BatchName) || BatchName.Length > 200)
+        {
+            throw new Errors.BatchDbException(Errors.ErrorIds.InvalidArgument, Errors.BatchDbErrorKind.InvalidArgument,
+                "A batch name must be 1 to 200 characters and not only spaces.");
+        }
+
+        if (HeartbeatInterval < TimeSpan.FromSeconds(1))
+        {
+            throw new Errors.BatchDbException(Errors.ErrorIds.InvalidArgument, Errors.BatchDbErrorKind.InvalidArgument,
+                "The heartbeat interval must be at least 1 second.");
+        }
+    }
+}
