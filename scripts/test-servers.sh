@@ -27,6 +27,7 @@ install() {
   local missing=()
   command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server mariadb-client)
   [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
+  [ -e /usr/share/zoneinfo/Asia/Tokyo ] || missing+=(tzdata)  # schedules' time zones, and the tests' TZ
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     apt-get update -qq

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-dotnet test BatchDb.sln --configuration Release --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
+# A local time zone that is not UTC, so that a time stored or shown in the wrong zone fails a test.
+TZ=Asia/Tokyo dotnet test BatchDb.sln --configuration Release --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
 
 passed=0 failed=0 skipped=0
