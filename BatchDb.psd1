@@ -18,13 +18,21 @@
         'Switch-Partition'
         'Switch-Table'
         'Enable-ViewSwitch'
+        'Initialize-BatchSchema'
+        'Start-BatchExecution'
+        'Complete-BatchExecution'
+        'Invoke-BatchJob'
+        'Get-BatchExecution'
+        'Get-BatchStatistic'
+        'Register-BatchSchedule'
+        'Get-BatchSchedule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('MySQL', 'MariaDB', 'PostgreSQL', 'Batch', 'BulkLoad', 'Partition', 'ETL')
+            Tags       = @('MySQL', 'MariaDB', 'PostgreSQL', 'Batch', 'BulkLoad', 'Partition', 'ETL', 'Scheduling')
         }
     }
 }

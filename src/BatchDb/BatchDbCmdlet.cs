@@ -14,6 +14,7 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private int _progressId;
+    private BlockingCollection<Action<Cmdlet>>? _pipelineQueue;
 
     protected sealed override void ProcessRecord()
     {
@@ -40,6 +41,7 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     {
         using var queue = new BlockingCollection<Action<Cmdlet>>();
         var relay = new PipelineRelay(queue, ++_progressId);
+        _pipelineQueue = queue;
         var task = Task.Run(() => operation(relay, relay, _stopping.Token));
         task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         foreach (var write in queue.GetConsumingEnumerable())
@@ -47,8 +49,28 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
             write(this);
         }
 
+        _pipelineQueue = null;
         relay.CloseProgress(this);
         return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>From inside a <see cref="RunEngine{T}"/> operation: runs <paramref name="work"/> on the pipeline thread (where script blocks must run).</summary>
+    protected Task<T> OnPipelineThread<T>(Func<T> work)
+    {
+        var queue = _pipelineQueue ?? throw new InvalidOperationException("OnPipelineThread is only for operations that RunEngine is running.");
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        queue.Add(_ =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
+        return done.Task;
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ namespace BatchDb;
 /// A cmdlet that takes a metadata lock on a live table: it waits at most -LockWaitTimeout seconds each time
 /// (readers queue behind a waiting lock), and retries up to -MaxAttempts times with growing pauses.
 /// </summary>
-public abstract class BatchDbSwitchCmdlet : BatchDbDataCmdlet
+public abstract class BatchDbSwitchCmdlet : BatchDbChangeCmdlet
 {
     /// <summary>The live table (or view), optionally qualified by database or schema.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -6,7 +6,7 @@ namespace BatchDb;
 /// A cmdlet about the work table of a table, or of one of its partitions, all bindable from the previous
 /// cmdlet's output. Without -Partition it is the whole table's work table, or a view switch's off-screen table.
 /// </summary>
-public abstract class BatchDbWorkTableCmdlet : BatchDbDataCmdlet
+public abstract class BatchDbWorkTableCmdlet : BatchDbChangeCmdlet
 {
     /// <summary>The live table (or view switch), optionally qualified by database or schema.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -71,6 +71,13 @@ internal sealed class CmdletInfo
 
         public bool Mandatory => Attributes.Any(a => Flag(a, "Mandatory"));
 
+        /// <summary>The names given by [Alias(...)], which pipeline binding by property name also matches.</summary>
+        public IReadOnlyList<string> Aliases => Property.CustomAttributes
+            .Where(a => a.AttributeType.Name == "AliasAttribute")
+            .SelectMany(a => a.ConstructorArguments)
+            .SelectMany(arg => arg.Value is IEnumerable<CustomAttributeTypedArgument> many ? many.Select(m => (string)m.Value!) : [(string)arg.Value!])
+            .ToList();
+
         public bool FromPipelineByPropertyName => Attributes.Any(a => Flag(a, "ValueFromPipelineByPropertyName"));
 
         private static bool Flag(CustomAttributeData attribute, string name) =>

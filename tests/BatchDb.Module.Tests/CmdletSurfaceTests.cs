@@ -61,7 +61,8 @@ public sealed class CmdletSurfaceTests
     {
         var format = XDocument.Load(ModuleSurface.ModuleFile("BatchDb.Format.ps1xml"));
         var viewed = format.Descendants("ViewSelectedBy").Elements("TypeName").Select(e => e.Value).ToHashSet();
-        foreach (var type in Surface.Cmdlet(name).OutputTypes.Where(t => t.FullName != "System.Void"))
+        // Invoke-BatchJob also passes on its script block's output (PSObject), which is the script's to format.
+        foreach (var type in Surface.Cmdlet(name).OutputTypes.Where(t => t.FullName is not ("System.Void" or "System.Management.Automation.PSObject")))
         {
             Assert.Contains(type.FullName!, viewed);
             var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName);
@@ -122,6 +123,52 @@ public sealed class CmdletSurfaceTests
             Assert.NotNull(output.GetProperty(name));
         }
     }
+
+    [Fact]
+    public void The_module_has_the_execution_ledger_cmdlets() =>
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "Initialize-BatchSchema", "Start-BatchExecution", "Complete-BatchExecution", "Invoke-BatchJob", "Get-BatchExecution",
+                "Get-BatchStatistic", "Register-BatchSchedule", "Get-BatchSchedule",
+            },
+            Surface.Cmdlets.Select(c => c.Name).ToHashSet());
+
+    [Theory]
+    [InlineData("New-WorkTable")]
+    [InlineData("Import-WorkTable")]
+    [InlineData("Switch-Partition")]
+    [InlineData("Switch-Table")]
+    [InlineData("Enable-ViewSwitch")]
+    public void Data_changing_cmdlets_take_a_batch_name_for_the_ledger(string name)
+    {
+        var parameter = Surface.Cmdlet(name).Parameter("BatchName");
+        Assert.False(parameter.Mandatory);
+    }
+
+    [Theory]
+    [InlineData("Start-BatchExecution", "Complete-BatchExecution")]
+    [InlineData("Get-BatchExecution", "Complete-BatchExecution")]
+    [InlineData("Get-BatchExecution", "Get-BatchExecution")]
+    [InlineData("Get-BatchSchedule", "Invoke-BatchJob")]
+    [InlineData("Get-BatchSchedule", "Start-BatchExecution")]
+    [InlineData("Get-BatchStatistic", "Get-BatchStatistic")]
+    public void Ledger_outputs_bind_the_next_cmdlet(string producer, string consumer)
+    {
+        var output = Surface.Cmdlet(producer).OutputTypes.Single(t => t.Namespace!.StartsWith("BatchDb", StringComparison.Ordinal));
+        var next = Surface.Cmdlet(consumer);
+        var bound = next.Parameters.Where(p => p.FromPipelineByPropertyName && (output.GetProperty(p.Name) is not null || p.Aliases.Any(a => output.GetProperty(a) is not null)))
+            .Select(p => p.Name).ToList();
+        Assert.Contains("Connection", bound);
+        foreach (var parameter in next.Parameters.Where(p => p.Mandatory && p.Name != "ScriptBlock"))
+        {
+            Assert.Contains(parameter.Name, bound);
+        }
+    }
+
+    [Fact]
+    public void Invoke_batch_job_takes_the_schedule_timeout_from_the_pipeline() =>
+        Assert.True(Surface.Cmdlet("Invoke-BatchJob").Parameter("Timeout").FromPipelineByPropertyName);
 
     [Fact]
     public void No_output_type_exposes_a_password_or_connection_string()

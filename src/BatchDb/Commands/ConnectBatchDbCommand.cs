@@ -39,10 +39,15 @@ public sealed class ConnectBatchDbCommand : BatchDbCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>Where the batch ledger is: a schema on PostgreSQL (default batch), a database on MySQL (default the connection's).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LedgerSchema { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var options = ParameterSetName == ConnectionStringSet
-            ? new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = Name }
+            ? new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = Name, LedgerSchema = LedgerSchema }
             : new ConnectionOptions
             {
                 Provider = Provider,
@@ -51,6 +56,7 @@ public sealed class ConnectBatchDbCommand : BatchDbCmdlet
                 Database = Database,
                 Credential = Credential?.GetNetworkCredential(),
                 Name = Name,
+                LedgerSchema = LedgerSchema,
             };
         var connection = RunEngine((_, _, token) => BatchDbConnections.ConnectAsync(options, token));
         ConnectionRegistry.Current.Add(connection);

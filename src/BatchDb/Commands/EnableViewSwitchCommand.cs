@@ -28,6 +28,8 @@ public sealed class EnableViewSwitchCommand : BatchDbSwitchCmdlet
         }
 
         var request = new ViewSwitchRequest { Table = Table, LiveTable = LiveTable, StandbyTable = WorkTable, Retry = RetryPolicy };
-        WriteObject(RunEngine((_, log, token) => ViewSwitchOperations.EnableAsync(connection, request, log, token)));
+        WriteObject(RunRecorded(connection, Table,
+            new Dictionary<string, object?> { ["Table"] = Table, ["LiveTable"] = LiveTable, ["WorkTable"] = WorkTable },
+            countsTowardRun: false, (_, log, token) => ViewSwitchOperations.EnableAsync(connection, request, log, token), r => r.LiveRows));
     }
 }

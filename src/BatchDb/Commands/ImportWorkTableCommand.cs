@@ -84,7 +84,9 @@ public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
                     MinimumRowRatio = MinimumRowRatio,
                     Force = Force,
                 };
-                WriteObject(RunEngine((progress, log, token) => WorkTableOperations.ImportAsync(connection, request, progress, log, token)));
+                WriteObject(RunRecorded(connection, Partition is null ? Table : $"{Table} {Partition}",
+                    new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Path"] = file },
+                    countsTowardRun: true, (progress, log, token) => WorkTableOperations.ImportAsync(connection, request, progress, log, token), r => r.RowsLoaded));
             }
         }
     }

@@ -21,6 +21,8 @@ public sealed class NewWorkTableCommand : BatchDbWorkTableCmdlet
         }
 
         var request = new WorkTableRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force };
-        WriteObject(RunEngine((_, log, token) => WorkTableOperations.CreateAsync(connection, request, log, token)));
+        WriteObject(RunRecorded(connection, Partition is null ? Table : $"{Table} {Partition}",
+            new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
+            countsTowardRun: false, (_, log, token) => WorkTableOperations.CreateAsync(connection, request, log, token), _ => null));
     }
 }

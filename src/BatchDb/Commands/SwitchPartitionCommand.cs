@@ -28,6 +28,8 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
         }
 
         var request = new SwitchPartitionRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
-        WriteObject(RunEngine((_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token)));
+        WriteObject(RunRecorded(connection, $"{Table} {Partition}",
+            new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
+            countsTowardRun: false, (_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows));
     }
 }

@@ -23,6 +23,8 @@ public sealed class SwitchTableCommand : BatchDbSwitchCmdlet
         }
 
         var request = new SwitchTableRequest { Table = Table, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
-        WriteObject(RunEngine((_, log, token) => TableSwitcher.SwitchAsync(connection, request, log, token)));
+        WriteObject(RunRecorded(connection, Table,
+            new Dictionary<string, object?> { ["Table"] = Table, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
+            countsTowardRun: false, (_, log, token) => TableSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows));
     }
 }

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using System.Reflection;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Executions;
+using BatchDb.Internal;
+
+namespace BatchDb;
+
+/// <summary>
+/// A cmdlet that changes data: when the database has a batch ledger, each operation is recorded as an
+/// execution — a step of the enclosing run (Invoke-BatchJob, Start-BatchExecution), or a run of its own
+/// under -BatchName.
+/// </summary>
+public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
+{
+    /// <summary>The batch name to record the operation under. Inside a run it names the step; the default is the cmdlet and its target.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 200)]
+    public string? BatchName { get; set; }
+
+    /// <summary>Runs an engine operation, recorded in the ledger with its record count and outcome.</summary>
+    protected T RunRecorded<T>(
+        BatchDbConnection connection,
+        string target,
+        IReadOnlyDictionary<string, object?> parameters,
+        bool countsTowardRun,
+        Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation,
+        Func<T, long?> records)
+    {
+        var attribute = GetType().GetCustomAttribute<CmdletAttribute>()!;
+        var name = $"{attribute.VerbName}-{attribute.NounName}";
+        var step = new ExecutionStep
+        {
+            Operation = name,
+            BatchName = BatchName,
+            DefaultBatchName = $"{name} {target}",
+            Parameters = parameters,
+            CountsTowardRun = countsTowardRun,
+        };
+        var run = RunRegistry.Current.Innermost;
+        return RunEngine((progress, log, token) =>
+            ExecutionRecorder.RecordAsync(connection, step, run, t => operation(progress, log, t), records, log, token));
+    }
+}
