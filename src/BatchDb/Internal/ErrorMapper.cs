@@ -18,6 +18,7 @@ internal static class ErrorMapper
             BatchDbErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             BatchDbErrorKind.NotSupported => ErrorCategory.NotImplemented,
             BatchDbErrorKind.Cancelled => ErrorCategory.OperationStopped,
+            BatchDbErrorKind.TimedOut => ErrorCategory.OperationTimeout,
             _ => ErrorCategory.InvalidOperation,
         };
         var record = new ErrorRecord(exception, exception.ErrorId, category, exception.Target ?? target);
