@@ -19,8 +19,7 @@ public sealed class RetryAndTimeoutTests
     {
         await using var ledger = await TestLedger.CreateAsync(provider);
         var table = await CreateSwappableTableAsync(ledger);
-        await using var holder = await ledger.Db.OpenAsync();
-        await StockTable.ExecuteOnAsync(holder, ledger.Db.IsPostgres ? $"BEGIN; SELECT count(*) FROM {table};" : $"START TRANSACTION; SELECT COUNT(*) FROM {table};");
+        await using var holder = await HoldAsync(ledger, table);
         var attempts = 0;
 
         var run = await BatchJobRunner.RunAsync(ledger.Connection,
@@ -57,8 +56,7 @@ public sealed class RetryAndTimeoutTests
     {
         await using var ledger = await TestLedger.CreateAsync(provider);
         var table = await CreateSwappableTableAsync(ledger);
-        await using var holder = await ledger.Db.OpenAsync();
-        await StockTable.ExecuteOnAsync(holder, ledger.Db.IsPostgres ? $"BEGIN; SELECT count(*) FROM {table};" : $"START TRANSACTION; SELECT COUNT(*) FROM {table};");
+        await using var holder = await HoldAsync(ledger, table);
 
         var error = await Assert.ThrowsAsync<LockTimeoutException>(() => BatchJobRunner.RunAsync(ledger.Connection,
             new BatchJobRequest { Run = new RunOptions { BatchName = "swap" }, MaxAttempts = 2, InitialRetryDelay = TimeSpan.FromMilliseconds(100) },
@@ -117,6 +115,14 @@ public sealed class RetryAndTimeoutTests
         var next = await BatchJobRunner.RunAsync(ledger.Connection, new BatchJobRequest { Run = new RunOptions { BatchName = "slow" } },
             (_, _) => Task.CompletedTask, NullOperationLog.Instance, CancellationToken.None);
         Assert.Equal(ExecutionStatus.Succeeded, next.Status);
+    }
+
+    /// <summary>A session whose open transaction has read the table, so that a rename must wait for it.</summary>
+    private static async Task<System.Data.Common.DbConnection> HoldAsync(TestLedger ledger, string table)
+    {
+        var holder = await ledger.Db.OpenAsync();
+        await StockTable.ExecuteOnAsync(holder, ledger.Db.IsPostgres ? $"BEGIN; SELECT count(*) FROM {table};" : $"START TRANSACTION; SELECT COUNT(*) FROM {table};");
+        return holder;
     }
 
     private static async Task<string> CreateSwappableTableAsync(TestLedger ledger)
