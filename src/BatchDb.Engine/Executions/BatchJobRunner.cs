@@ -84,7 +84,7 @@ public static class BatchJobRunner
             {
                 await lease.CompleteAsync(ExecutionStatus.Failed, null, error, CancellationToken.None).ConfigureAwait(false);
                 ExceptionDispatchInfo.Throw(failure);
-                throw failure;
+                throw failure; // not reached; definite assignment does not follow [DoesNotReturn]
             }
 
             await lease.CompleteAsync(ExecutionStatus.Failed, null, $"{error} (attempt {attempt} of {request.MaxAttempts}: transient, retried after {wait.TotalSeconds:F1} s)",

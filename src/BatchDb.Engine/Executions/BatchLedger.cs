@@ -55,12 +55,6 @@ public static class BatchLedger
     {
         var tables = Ledger.TablesFor(connection, session);
         var version = await Ledger.ReadVersionAsync(session, tables, cancellationToken).ConfigureAwait(false);
-        if (version > LedgerTables.CurrentVersion)
-        {
-            throw new BatchDbException(ErrorIds.LedgerConflict, BatchDbErrorKind.NotSupported,
-                $"The ledger in {tables.Schema} is at version {version}, newer than this BatchDb understands ({LedgerTables.CurrentVersion}). Update the BatchDb module.");
-        }
-
         if (version == LedgerTables.CurrentVersion)
         {
             return new LedgerInfo(connection, tables.Schema, LedgerTables.CurrentVersion, version, []);

@@ -1,6 +1,5 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Errors;
 
 namespace BatchDb.Engine.Executions;
 
@@ -30,11 +29,7 @@ public static class BatchRuns
     public static async Task<BatchExecution> CompleteAsync(BatchDbConnection connection, long executionId, ExecutionStatus status, long? records, string? error,
         CancellationToken cancellationToken)
     {
-        if (status == ExecutionStatus.Running)
-        {
-            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "An execution cannot be completed as Running.");
-        }
-
+        RunLease.RequireFinal(status);
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
         if (RunLease.FindActive(connection, ledger.Tables.Schema, executionId) is { } lease)

@@ -27,13 +27,20 @@ public static class ExecutionRecorder
             return await RecordStepAsync(run, step, operation, records, cancellationToken).ConfigureAwait(false);
         }
 
-        var options = new RunOptions { BatchName = step.BatchName ?? step.DefaultBatchName, Operation = step.Operation, Parameters = step.Parameters };
-        await using var lease = await RunLease.AcquireOrNullAsync(connection, options, requireLedger: false, log, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
+        // Most databases have no ledger: find out on a pooled session, and open the unpooled lock session only for one that has.
+        bool hasLedger;
+        await using (var probe = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            hasLedger = await Ledger.OpenAsync(probe, connection, cancellationToken).ConfigureAwait(false) is not null;
+        }
+
+        if (!hasLedger)
         {
             return await operation(cancellationToken).ConfigureAwait(false);
         }
 
+        var options = new RunOptions { BatchName = step.BatchName ?? step.DefaultBatchName, Operation = step.Operation, Parameters = step.Parameters };
+        await using var lease = await RunLease.AcquireAsync(connection, options, log, cancellationToken).ConfigureAwait(false);
         var execution = await lease.BeginAttemptAsync(1, cancellationToken).ConfigureAwait(false);
         log.Verbose($"Recording as execution {execution.ExecutionId} of batch '{lease.BatchName}'.");
         using var guarded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace BatchDb.Engine.Executions;
 
 /// <summary>
@@ -19,6 +17,4 @@ public sealed record ExecutionStep
     public IReadOnlyDictionary<string, object?>? Parameters { get; init; }
 
     public bool CountsTowardRun { get; init; }
-
-    internal string? SerializedParameters => Parameters is { Count: > 0 } parameters ? JsonSerializer.Serialize(parameters) : null;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
@@ -43,19 +44,7 @@ internal sealed class Ledger
     public static async Task<Ledger?> OpenAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken)
     {
         var tables = TablesFor(connection, session);
-        var version = await ReadVersionAsync(session, tables, cancellationToken).ConfigureAwait(false);
-        if (version is null)
-        {
-            return null;
-        }
-
-        if (version > LedgerTables.CurrentVersion)
-        {
-            throw new BatchDbException(ErrorIds.LedgerConflict, BatchDbErrorKind.NotSupported,
-                $"The ledger in {tables.Schema} is at version {version}, newer than this BatchDb understands ({LedgerTables.CurrentVersion}). Update the BatchDb module.");
-        }
-
-        return new Ledger(session, connection, tables);
+        return await ReadVersionAsync(session, tables, cancellationToken).ConfigureAwait(false) is null ? null : new Ledger(session, connection, tables);
     }
 
     public static async Task<Ledger> RequireAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken) =>
@@ -64,6 +53,7 @@ internal sealed class Ledger
             $"There is no batch ledger in {TablesFor(connection, session).Schema} on {connection}. Run Initialize-BatchSchema first.")
         { Target = TablesFor(connection, session).Schema };
 
+    /// <summary>The ledger's version, or null when there is none; fails for a version newer than this BatchDb understands.</summary>
     public static async Task<int?> ReadVersionAsync(DatabaseSession session, LedgerTables tables, CancellationToken cancellationToken)
     {
         if (await session.DescribeTableAsync(tables.Version, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
@@ -72,20 +62,28 @@ internal sealed class Ledger
         }
 
         var rows = await session.QueryRowsAsync($"SELECT MAX(version) FROM {session.QuoteName(tables.Version)}", cancellationToken).ConfigureAwait(false);
-        return rows[0][0] is null ? null : Convert.ToInt32(rows[0][0], CultureInfo.InvariantCulture);
+        var version = rows[0][0] is null ? (int?)null : Convert.ToInt32(rows[0][0], CultureInfo.InvariantCulture);
+        if (version > LedgerTables.CurrentVersion)
+        {
+            throw new BatchDbException(ErrorIds.LedgerConflict, BatchDbErrorKind.NotSupported,
+                $"The ledger in {tables.Schema} is at version {version}, newer than this BatchDb understands ({LedgerTables.CurrentVersion}). Update the BatchDb module.");
+        }
+
+        return version;
     }
 
     public async Task<DateTime> UtcNowAsync(CancellationToken cancellationToken) =>
         AsUtc((await Session.QueryRowsAsync($"SELECT {Sql.UtcNow}", cancellationToken).ConfigureAwait(false))[0][0])!.Value;
 
-    public async Task<long> InsertAsync(string batchName, long? parentId, string? operation, string? parameters, int attempt, TimeSpan heartbeat, CancellationToken cancellationToken)
+    public async Task<long> InsertAsync(string batchName, long? parentId, string? operation, IReadOnlyDictionary<string, object?>? parameters, int attempt,
+        TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         var insert = $"""
             INSERT INTO {Executions} (batch_name, parent_id, operation, parameters, host, process_id, start_time, status, last_heartbeat, heartbeat_seconds, attempt)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, {Sql.UtcNow}, 'Running', {Sql.UtcNow}, @p6, @p7)
             """;
         var rows = await Session.QueryRowsAsync(Sql.ReturningExecutionId(insert), cancellationToken,
-            batchName, parentId, operation, parameters, Environment.MachineName, Environment.ProcessId, (int)Math.Ceiling(heartbeat.TotalSeconds), attempt).ConfigureAwait(false);
+            batchName, parentId, operation, parameters is { Count: > 0 } ? JsonSerializer.Serialize(parameters) : null, Environment.MachineName, Environment.ProcessId, (int)Math.Ceiling(heartbeat.TotalSeconds), attempt).ConfigureAwait(false);
         return Convert.ToInt64(rows[^1][0], CultureInfo.InvariantCulture);
     }
 

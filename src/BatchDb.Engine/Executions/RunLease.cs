@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
@@ -23,7 +22,6 @@ public sealed class RunLease : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stopHeartbeat = new();
-    private readonly string? _parameters;
     private Task? _heartbeat;
     private long? _currentId;
     private long? _stepRecords;
@@ -34,7 +32,6 @@ public sealed class RunLease : IAsyncDisposable
         _ledger = ledger;
         _options = options;
         ScheduledTimeout = scheduledTimeout;
-        _parameters = options.Parameters is { Count: > 0 } parameters ? JsonSerializer.Serialize(parameters) : null;
     }
 
     public BatchDbConnection Connection => _ledger.Connection;
@@ -58,26 +55,13 @@ public sealed class RunLease : IAsyncDisposable
     /// Takes the batch's run lock (waiting for it if asked), marks Abandoned any run of the batch still shown as
     /// Running (none can be alive while the lock is free), and advances the batch's schedule.
     /// </summary>
-    internal static async Task<RunLease> AcquireAsync(BatchDbConnection connection, RunOptions options, IOperationLog log, CancellationToken cancellationToken) =>
-        await AcquireOrNullAsync(connection, options, requireLedger: true, log, cancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException("A required ledger cannot be missing here.");
-
-    /// <summary>As <see cref="AcquireAsync"/>, but null when the connection's database has no ledger.</summary>
-    internal static async Task<RunLease?> AcquireOrNullAsync(BatchDbConnection connection, RunOptions options, bool requireLedger, IOperationLog log, CancellationToken cancellationToken)
+    internal static async Task<RunLease> AcquireAsync(BatchDbConnection connection, RunOptions options, IOperationLog log, CancellationToken cancellationToken)
     {
         options.Validate();
         var session = await connection.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ledger = requireLedger
-                ? await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false)
-                : await Ledger.OpenAsync(session, connection, cancellationToken).ConfigureAwait(false);
-            if (ledger is null)
-            {
-                await session.DisposeAsync().ConfigureAwait(false);
-                return null;
-            }
-
+            var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
             var waiting = false;
             while (!await ledger.TryLockAsync(options.BatchName, cancellationToken).ConfigureAwait(false))
             {
@@ -134,7 +118,7 @@ public sealed class RunLease : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var id = await _ledger.InsertAsync(BatchName, null, _options.Operation, _parameters, attempt, _options.HeartbeatInterval, cancellationToken).ConfigureAwait(false);
+            var id = await _ledger.InsertAsync(BatchName, null, _options.Operation, _options.Parameters, attempt, _options.HeartbeatInterval, cancellationToken).ConfigureAwait(false);
             _currentId = id;
             _stepRecords = null;
             Execution = await _ledger.FindAsync(id, cancellationToken).ConfigureAwait(false);
@@ -152,11 +136,7 @@ public sealed class RunLease : IAsyncDisposable
     /// <summary>Ends the current attempt's execution. Records default to the sum of the loading steps recorded under it.</summary>
     public async Task<BatchExecution> CompleteAsync(ExecutionStatus status, long? records, string? error, CancellationToken cancellationToken)
     {
-        if (status == ExecutionStatus.Running)
-        {
-            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "An execution cannot be completed as Running.");
-        }
-
+        RequireFinal(status);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -185,7 +165,7 @@ public sealed class RunLease : IAsyncDisposable
         {
             var parent = _currentId ?? throw new BatchDbException(ErrorIds.ExecutionNotRunning, BatchDbErrorKind.InvalidOperation,
                 $"The run of batch '{BatchName}' has already been completed; start a new run to record more steps.");
-            return await _ledger.InsertAsync(step.BatchName ?? BatchName, parent, step.Operation, step.SerializedParameters, 1, _options.HeartbeatInterval,
+            return await _ledger.InsertAsync(step.BatchName ?? BatchName, parent, step.Operation, step.Parameters, 1, _options.HeartbeatInterval,
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -305,6 +285,14 @@ public sealed class RunLease : IAsyncDisposable
         _gate.Dispose();
         _lost.Dispose();
         _stopHeartbeat.Dispose();
+    }
+
+    internal static void RequireFinal(ExecutionStatus status)
+    {
+        if (status == ExecutionStatus.Running)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "An execution cannot be completed as Running.");
+        }
     }
 
     internal static BatchDbException AlreadyRunning(string batchName, BatchExecution? running) =>

@@ -19,13 +19,18 @@ public sealed record RunOptions
     /// <summary>How often the heartbeat is written; the run counts as dead after two missed beats and a free lock.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    internal void Validate()
+    internal static void ValidateBatchName(string batchName)
     {
-        if (string.IsNullOrWhiteSpace(BatchName) || BatchName.Length > 200)
+        if (string.IsNullOrWhiteSpace(batchName) || batchName.Length > 200)
         {
             throw new Errors.BatchDbException(Errors.ErrorIds.InvalidArgument, Errors.BatchDbErrorKind.InvalidArgument,
                 "A batch name must be 1 to 200 characters and not only spaces.");
         }
+    }
+
+    internal void Validate()
+    {
+        ValidateBatchName(BatchName);
 
         if (HeartbeatInterval < TimeSpan.FromSeconds(1))
         {

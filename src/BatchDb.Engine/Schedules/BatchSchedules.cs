@@ -12,7 +12,7 @@ public static class BatchSchedules
     public static async Task<BatchSchedule> RegisterAsync(BatchDbConnection connection, ScheduleRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        new RunOptions { BatchName = registration.Name }.Validate();
+        RunOptions.ValidateBatchName(registration.Name);
         var cron = CronExpression.Parse(registration.CronExpression);
         var zone = TimeZones.Find(registration.TimeZone);
         if (registration.Timeout < TimeSpan.FromMinutes(1))

@@ -15,7 +15,7 @@ public sealed class CronExpression
     private static readonly string[] FieldNames = ["minute", "hour", "day of month", "month", "day of week"];
     private static readonly string[] MonthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
     private static readonly string[] DayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-    private static readonly int SearchYears = 10;
+    private const int SearchYears = 10;
 
     private readonly ulong _minutes;
     private readonly ulong _hours;

@@ -53,6 +53,7 @@ public sealed class RecordingAndScheduleTests
         await File.WriteAllTextAsync(bad, "\"1\",\"1234567-01\",\"many\",\"1\",\"2015/09/23 16:45:12\"\n");
         try
         {
+            var live = await stock.AllRowsAsync();
             var loaded = await ExecutionRecorder.RecordAsync(ledger.Connection, ImportStep(stock), null,
                 t => WorkTableOperations.ImportAsync(ledger.Connection, ImportOf(stock, TestData.Path("T_STOCK_S01.csv")), null, NullOperationLog.Instance, t),
                 r => r.RowsLoaded, NullOperationLog.Instance, CancellationToken.None);
@@ -64,6 +65,7 @@ public sealed class RecordingAndScheduleTests
             var rows = await ledger.RowsAsync("batch_name, parent_id, operation, status, records_processed, error_message");
             Assert.Equal($"Import-WorkTable {stock.Name} {stock.Partition()}|∅|Import-WorkTable|Succeeded|10|∅", rows[0]);
             Assert.StartsWith($"Import-WorkTable {stock.Name} {stock.Partition()}|∅|Import-WorkTable|Failed|∅|[{error.ErrorId}] ", rows[1]);
+            Assert.Equal(live, await stock.AllRowsAsync());
         }
         finally
         {
