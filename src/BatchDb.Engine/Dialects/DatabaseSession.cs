@@ -108,6 +108,30 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>A table name quoted for this engine's SQL.</summary>
     public abstract string QuoteName(QualifiedName name);
 
+    /// <summary>An identifier (a column) quoted for this engine's SQL.</summary>
+    public abstract string QuoteIdentifier(string identifier);
+
+    /// <summary>The table's columns in their order.</summary>
+    public abstract Task<IReadOnlyList<TableColumn>> DescribeColumnsAsync(QualifiedName table, CancellationToken cancellationToken);
+
+    /// <summary>The column names of a query's result, without reading its rows.</summary>
+    public abstract Task<IReadOnlyList<string>> DescribeResultAsync(string query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a query without a time limit and hands each row to <paramref name="onRow"/> as it arrives (the array is
+    /// reused), so that no more than one row is held; returns the number of rows.
+    /// </summary>
+    public abstract Task<long> StreamRowsAsync(string sql, object?[] parameters, Func<object?[], CancellationToken, ValueTask> onRow, CancellationToken cancellationToken);
+
+    /// <summary>Starts writing rows into the table's columns through the engine's bulk path, in the current transaction.</summary>
+    public abstract Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken);
+
+    /// <summary>Makes the session read and write time-zone-aware timestamps in UTC, so that values cross engines unchanged.</summary>
+    public abstract Task UseUtcAsync(CancellationToken cancellationToken);
+
+    /// <summary>A DELETE of the rows (alias d) of a table that have a partner row (alias n) in the same table meeting the condition.</summary>
+    public abstract string DeleteWithPartner(QualifiedName table, string condition);
+
     /// <summary>Runs a statement with parameters @p0 … @p9, returning its rows with NULL as null.</summary>
     public abstract Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);
 

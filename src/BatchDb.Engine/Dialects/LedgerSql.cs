@@ -18,6 +18,12 @@ internal abstract class LedgerSql
     /// <summary>Version 1 of the ledger: executions, schedules and the version table, in creation order.</summary>
     public abstract IReadOnlyList<string> CreateVersion1(LedgerTables tables);
 
+    /// <summary>Version 2: the high-water marks of extracts and aggregates, and the version row.</summary>
+    public abstract IReadOnlyList<string> CreateVersion2(LedgerTables tables);
+
+    /// <summary>Inserts or replaces a high-water mark: @p0 source, @p1 target, @p2 column, @p3 type, @p4 value, @p5 execution id.</summary>
+    public abstract string UpsertWatermark(QualifiedName watermarks);
+
     /// <summary>The server's current time in UTC, as a timestamp without time zone.</summary>
     public abstract string UtcNow { get; }
 

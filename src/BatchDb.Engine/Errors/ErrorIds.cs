@@ -34,6 +34,11 @@ public static class ErrorIds
     public const string RunLockLost = "RunLockLost";
     public const string CronInvalid = "CronInvalid";
     public const string TimeZoneNotFound = "TimeZoneNotFound";
+    public const string ColumnNotFound = "ColumnNotFound";
+    public const string WatermarkConflict = "WatermarkConflict";
+    public const string UniqueKeyRequired = "UniqueKeyRequired";
+    public const string RowsRejected = "RowsRejected";
+    public const string PartitionLayoutInvalid = "PartitionLayoutInvalid";
     public const string PermissionDenied = "PermissionDenied";
     public const string NotSupported = "NotSupported";
     public const string DatabaseError = "DatabaseError";

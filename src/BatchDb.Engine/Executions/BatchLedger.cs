@@ -62,13 +62,15 @@ public static class BatchLedger
 
         // A table of the same name that BatchDb did not make (the seed's own batch_executions, say) must not be adopted.
         await ThrowIfForeignAsync(session, tables, cancellationToken).ConfigureAwait(false);
-        return new LedgerInfo(connection, tables.Schema, LedgerTables.CurrentVersion, version,
-            [session.Ledger.CreateSchema(tables.Schema), .. session.Ledger.CreateVersion1(tables)]);
+        IReadOnlyList<string> statements = version is null
+            ? [session.Ledger.CreateSchema(tables.Schema), .. session.Ledger.CreateVersion1(tables), .. session.Ledger.CreateVersion2(tables)]
+            : session.Ledger.CreateVersion2(tables);
+        return new LedgerInfo(connection, tables.Schema, LedgerTables.CurrentVersion, version, statements);
     }
 
     private static async Task ThrowIfForeignAsync(DatabaseSession session, LedgerTables tables, CancellationToken cancellationToken)
     {
-        foreach (var (table, column) in new[] { (tables.Executions, "heartbeat_seconds"), (tables.Schedule, "time_zone") })
+        foreach (var (table, column) in new[] { (tables.Executions, "heartbeat_seconds"), (tables.Schedule, "time_zone"), (tables.Watermarks, "watermark_type") })
         {
             if (await session.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
             {

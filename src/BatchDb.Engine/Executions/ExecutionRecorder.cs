@@ -10,11 +10,28 @@ namespace BatchDb.Engine.Executions;
 /// </summary>
 public static class ExecutionRecorder
 {
-    public static async Task<T> RecordAsync<T>(
+    public static Task<T> RecordAsync<T>(
         BatchDbConnection connection,
         ExecutionStep step,
         RunLease? run,
         Func<CancellationToken, Task<T>> operation,
+        Func<T, long?> records,
+        IOperationLog log,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return RecordAsync(connection, step, run, (_, token) => operation(token), records, log, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records an operation that needs its batch id: the execution id of the run it belongs to (the enclosing run,
+    /// or its own), or null when nothing is recorded.
+    /// </summary>
+    public static async Task<T> RecordAsync<T>(
+        BatchDbConnection connection,
+        ExecutionStep step,
+        RunLease? run,
+        Func<long?, CancellationToken, Task<T>> operation,
         Func<T, long?> records,
         IOperationLog log,
         CancellationToken cancellationToken)
@@ -36,7 +53,7 @@ public static class ExecutionRecorder
 
         if (!hasLedger)
         {
-            return await operation(cancellationToken).ConfigureAwait(false);
+            return await operation(null, cancellationToken).ConfigureAwait(false);
         }
 
         var options = new RunOptions { BatchName = step.BatchName ?? step.DefaultBatchName, Operation = step.Operation, Parameters = step.Parameters };
@@ -47,7 +64,7 @@ public static class ExecutionRecorder
         T result;
         try
         {
-            result = await operation(guarded.Token).ConfigureAwait(false);
+            result = await operation(execution.ExecutionId, guarded.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!lease.Lost.IsCancellationRequested)
         {
@@ -63,14 +80,14 @@ public static class ExecutionRecorder
         return result;
     }
 
-    private static async Task<T> RecordStepAsync<T>(RunLease run, ExecutionStep step, Func<CancellationToken, Task<T>> operation, Func<T, long?> records, CancellationToken cancellationToken)
+    private static async Task<T> RecordStepAsync<T>(RunLease run, ExecutionStep step, Func<long?, CancellationToken, Task<T>> operation, Func<T, long?> records, CancellationToken cancellationToken)
     {
         var stepId = await run.BeginStepAsync(step, cancellationToken).ConfigureAwait(false);
         using var guarded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.Lost);
         T result;
         try
         {
-            result = await operation(guarded.Token).ConfigureAwait(false);
+            result = await operation(run.Execution?.ExecutionId, guarded.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!run.Lost.IsCancellationRequested)
         {

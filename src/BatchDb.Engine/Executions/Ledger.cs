@@ -16,9 +16,10 @@ internal sealed class Ledger
     private const string Columns =
         "execution_id, batch_name, parent_id, operation, parameters, host, process_id, start_time, end_time, status, records_processed, error_message, last_heartbeat, attempt";
 
-    private Ledger(DatabaseSession session, BatchDbConnection connection, LedgerTables tables)
+    private Ledger(DatabaseSession session, BatchDbConnection connection, LedgerTables tables, int version)
     {
         Session = session;
+        Version = version;
         Connection = connection;
         Tables = tables;
         Executions = session.QuoteName(tables.Executions);
@@ -30,6 +31,8 @@ internal sealed class Ledger
     public BatchDbConnection Connection { get; }
 
     public LedgerTables Tables { get; }
+
+    public int Version { get; }
 
     private LedgerSql Sql => Session.Ledger;
 
@@ -44,7 +47,7 @@ internal sealed class Ledger
     public static async Task<Ledger?> OpenAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken)
     {
         var tables = TablesFor(connection, session);
-        return await ReadVersionAsync(session, tables, cancellationToken).ConfigureAwait(false) is null ? null : new Ledger(session, connection, tables);
+        return await ReadVersionAsync(session, tables, cancellationToken).ConfigureAwait(false) is { } version ? new Ledger(session, connection, tables, version) : null;
     }
 
     public static async Task<Ledger> RequireAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken) =>
@@ -52,6 +55,17 @@ internal sealed class Ledger
         ?? throw new BatchDbException(ErrorIds.LedgerNotFound, BatchDbErrorKind.ObjectNotFound,
             $"There is no batch ledger in {TablesFor(connection, session).Schema} on {connection}. Run Initialize-BatchSchema first.")
         { Target = TablesFor(connection, session).Schema };
+
+    /// <summary>The ledger, at a version that keeps high-water marks (2 or later).</summary>
+    public static async Task<Ledger> RequireWatermarksAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken)
+    {
+        var ledger = await RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
+        return ledger.Version >= 2
+            ? ledger
+            : throw new BatchDbException(ErrorIds.LedgerNotFound, BatchDbErrorKind.InvalidOperation,
+                $"The batch ledger in {ledger.Tables.Schema} on {connection} is at version {ledger.Version}, which keeps no high-water marks. Run Initialize-BatchSchema to upgrade it.")
+            { Target = ledger.Tables.Schema };
+    }
 
     /// <summary>The ledger's version, or null when there is none; fails for a version newer than this BatchDb understands.</summary>
     public static async Task<int?> ReadVersionAsync(DatabaseSession session, LedgerTables tables, CancellationToken cancellationToken)
@@ -263,6 +277,20 @@ internal sealed class Ledger
     public Task MarkScheduleStartedAsync(string batchName, DateTime startedUtc, DateTime? nextUtc, CancellationToken cancellationToken) =>
         Session.ExecuteStatementAsync($"UPDATE {Schedule} SET last_execution = @p1, next_execution = @p2 WHERE batch_name = @p0",
             cancellationToken, batchName, ToDatabase(startedUtc), nextUtc is { } next ? ToDatabase(next) : null);
+
+    /// <summary>The stored high-water mark of a source and target, or null.</summary>
+    public async Task<Watermark?> FindWatermarkAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var rows = await Session.QueryRowsAsync(
+            $"SELECT watermark_column, watermark_type, watermark_value FROM {Session.QuoteName(Tables.Watermarks)} WHERE source_name = @p0 AND target_name = @p1",
+            cancellationToken, source, target).ConfigureAwait(false);
+        return rows.Count == 0 ? null : Watermark.Parse((string)rows[0][0]!, (string)rows[0][1]!, (string)rows[0][2]!);
+    }
+
+    /// <summary>Stores a high-water mark through this ledger's session, so inside its transaction when one is open.</summary>
+    public Task SaveWatermarkAsync(string source, string target, Watermark watermark, long? executionId, CancellationToken cancellationToken) =>
+        Session.ExecuteStatementAsync(Sql.UpsertWatermark(Tables.Watermarks), cancellationToken,
+            source, target, watermark.Column, watermark.TypeName, watermark.Text, executionId);
 
     private object LockKey(string batchName) => Sql.LockKey(Tables.Schema, batchName);
 

@@ -61,6 +61,34 @@ internal sealed class MySqlLedgerSql : LedgerSql
         ];
     }
 
+    public override IReadOnlyList<string> CreateVersion2(LedgerTables tables) =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS {MySqlSession.Quote(tables.Watermarks)} (
+            source_name VARCHAR(400) NOT NULL,
+            target_name VARCHAR(300) NOT NULL,
+            watermark_column VARCHAR(128) NOT NULL,
+            watermark_type VARCHAR(20) NOT NULL,
+            watermark_value VARCHAR(100) NOT NULL,
+            execution_id BIGINT NULL,
+            updated_at DATETIME(6) NOT NULL,
+            PRIMARY KEY (source_name, target_name)
+        ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4
+        """,
+        $"""
+        INSERT INTO {MySqlSession.Quote(tables.Version)} (version, applied_at)
+        SELECT 2, {UtcNow} FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {MySqlSession.Quote(tables.Version)} WHERE version >= 2)
+        """,
+    ];
+
+    public override string UpsertWatermark(QualifiedName watermarks) =>
+        $"""
+        INSERT INTO {MySqlSession.Quote(watermarks)} (source_name, target_name, watermark_column, watermark_type, watermark_value, execution_id, updated_at)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, {UtcNow})
+        ON DUPLICATE KEY UPDATE watermark_column = VALUES(watermark_column), watermark_type = VALUES(watermark_type),
+            watermark_value = VALUES(watermark_value), execution_id = VALUES(execution_id), updated_at = VALUES(updated_at)
+        """;
+
     public override string UtcNow => "UTC_TIMESTAMP(6)";
 
     public override string Seconds(string from, string to) => $"(TIMESTAMPDIFF(MICROSECOND, {from}, {to}) / 1000000)";

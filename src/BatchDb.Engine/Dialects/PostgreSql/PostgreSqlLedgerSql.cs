@@ -58,6 +58,33 @@ internal sealed class PostgreSqlLedgerSql : LedgerSql
         ];
     }
 
+    public override IReadOnlyList<string> CreateVersion2(LedgerTables tables) =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS {PostgreSqlSession.Quote(tables.Watermarks)} (
+            source_name varchar(400) NOT NULL,
+            target_name varchar(300) NOT NULL,
+            watermark_column varchar(128) NOT NULL,
+            watermark_type varchar(20) NOT NULL,
+            watermark_value varchar(100) NOT NULL,
+            execution_id bigint,
+            updated_at timestamp(6) NOT NULL,
+            PRIMARY KEY (source_name, target_name))
+        """,
+        $"""
+        INSERT INTO {PostgreSqlSession.Quote(tables.Version)} (version, applied_at)
+        SELECT 2, {UtcNow} WHERE NOT EXISTS (SELECT 1 FROM {PostgreSqlSession.Quote(tables.Version)} WHERE version >= 2)
+        """,
+    ];
+
+    public override string UpsertWatermark(QualifiedName watermarks) =>
+        $"""
+        INSERT INTO {PostgreSqlSession.Quote(watermarks)} (source_name, target_name, watermark_column, watermark_type, watermark_value, execution_id, updated_at)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, {UtcNow})
+        ON CONFLICT (source_name, target_name) DO UPDATE SET watermark_column = EXCLUDED.watermark_column, watermark_type = EXCLUDED.watermark_type,
+            watermark_value = EXCLUDED.watermark_value, execution_id = EXCLUDED.execution_id, updated_at = EXCLUDED.updated_at
+        """;
+
     public override string UtcNow => "(clock_timestamp() AT TIME ZONE 'UTC')";
 
     public override string Seconds(string from, string to) => $"EXTRACT(EPOCH FROM ({to} - {from}))";

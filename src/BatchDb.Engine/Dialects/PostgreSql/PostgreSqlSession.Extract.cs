@@ -1,0 +1,137 @@
+using System.Data;
+using BatchDb.Engine.Naming;
+using Npgsql;
+
+namespace BatchDb.Engine.Dialects.PostgreSql;
+
+/// <summary>Reading query results row by row and writing rows through COPY FROM STDIN, for extracts.</summary>
+internal sealed partial class PostgreSqlSession
+{
+    public override async Task<IReadOnlyList<TableColumn>> DescribeColumnsAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT attname, format_type(atttypid, atttypmod),
+                   CASE WHEN atttypid = 'numeric'::regtype AND atttypmod > 0 THEN (atttypmod - 4) & 65535
+                        WHEN atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN 0 END
+            FROM pg_attribute WHERE attrelid = to_regclass(@p0) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            """,
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!, r[2] is null ? null : Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+    }
+
+    public override async Task<IReadOnlyList<string>> DescribeResultAsync(string query, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand($"SELECT * FROM ({query}) AS batchdb_source WHERE 1 = 0", null, []);
+        return await RunAsync(command, async c =>
+        {
+            await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<string>)Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        }).ConfigureAwait(false);
+    }
+
+    public override async Task<long> StreamRowsAsync(string sql, object?[] parameters, Func<object?[], CancellationToken, ValueTask> onRow, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(sql, NoTimeout, parameters);
+        return await RunAsync(command, async c =>
+        {
+            await using var reader = await c.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            var values = new object?[reader.FieldCount];
+            long count = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetValue(i);
+                }
+
+                await onRow(values, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+
+            return count;
+        }).ConfigureAwait(false);
+    }
+
+    public override async Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        var copy = $"COPY {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) FROM STDIN WITH (FORMAT csv)";
+        try
+        {
+            var writer = (NpgsqlCopyTextWriter)await connection.BeginTextImportAsync(copy, cancellationToken).ConfigureAwait(false);
+            return new CopyRowWriter(writer, new CsvRowText(columns, string.Empty), table, copy);
+        }
+        catch (PostgresException ex)
+        {
+            throw PostgreSqlErrors.Translate(ex, copy, table.ToString());
+        }
+    }
+
+    public override Task UseUtcAsync(CancellationToken cancellationToken) => ExecuteAsync("SET TimeZone = 'UTC'", cancellationToken);
+
+    public override string QuoteIdentifier(string identifier) => Quote(identifier);
+
+    public override string DeleteWithPartner(QualifiedName table, string condition) =>
+        $"DELETE FROM {Quote(table)} AS d USING {Quote(table)} AS n WHERE {condition}";
+
+    /// <summary>COPY's text stream; the server converts each field to its column's type.</summary>
+    private sealed class CopyRowWriter(NpgsqlCopyTextWriter writer, CsvRowText text, QualifiedName table, string copy) : BulkRowWriter
+    {
+        private long _rows;
+        private bool _completed;
+
+        public override async ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await writer.WriteAsync(text.Format(values), cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                throw Rejected(ex);
+            }
+
+            _rows++;
+        }
+
+        public override async Task<long> CompleteAsync(CancellationToken cancellationToken)
+        {
+            _completed = true;
+            try
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                throw Rejected(ex);
+            }
+
+            return _rows;
+        }
+
+        /// <summary>A data or constraint error names the row (COPY's "line" is the row sent) and column; others translate as usual.</summary>
+        private Exception Rejected(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal)
+            ? new Errors.BatchDbException(Errors.ErrorIds.RowsRejected, Errors.BatchDbErrorKind.InvalidData,
+                $"PostgreSQL rejected a row written to {table} ({ex.Where?.Replace("line", "extracted row", StringComparison.Ordinal)}): {ex.MessageText}", ex, copy)
+            { Target = table.ToString() }
+            : PostgreSqlErrors.Translate(ex, copy, table.ToString());
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_completed)
+            {
+                _completed = true;
+                try
+                {
+                    await writer.CancelAsync().ConfigureAwait(false);
+                }
+                catch (PostgresException)
+                {
+                    // Cancelling makes the server end the COPY with an error, which is the expected outcome here.
+                }
+
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Dialects;
+using BatchDb.Engine.Errors;
+using BatchDb.Engine.Executions;
+using BatchDb.Engine.Naming;
+
+namespace BatchDb.Engine.Extracts;
+
+/// <summary>
+/// Incremental extract (Copy-BatchData). The window is (stored mark, largest value now in the source]. In one
+/// destination transaction the staging rows of that window are deleted, the source rows are streamed in through
+/// the bulk path, earlier copies of the same keys are removed, and the new mark is written to the ledger: a
+/// failure anywhere leaves staging and the mark as they were, and a re-run copies the window once.
+/// </summary>
+public static class BatchExtract
+{
+    private const int ProgressEveryRows = 50_000;
+
+    public static async Task<CopyResult> CopyAsync(BatchDbConnection destination, CopyRequest request, long? batchId,
+        IProgress<OperationProgress>? progress, IOperationLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stopwatch = Stopwatch.StartNew();
+        var watermarkColumn = QualifiedName.ValidateIdentifier(request.WatermarkColumn, "watermark column");
+        foreach (var key in request.KeyColumns)
+        {
+            QualifiedName.ValidateIdentifier(key, "key column");
+        }
+
+        if (request.BatchIdColumn is { } batchIdColumn)
+        {
+            QualifiedName.ValidateIdentifier(batchIdColumn, "batch id column");
+        }
+
+        await using var source = await request.Source.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
+        await source.UseUtcAsync(cancellationToken).ConfigureAwait(false);
+        var (sourceName, baseQuery) = await DescribeSourceAsync(source, request, cancellationToken).ConfigureAwait(false);
+        var sourceColumns = await source.DescribeResultAsync(baseQuery, cancellationToken).ConfigureAwait(false);
+
+        await using var target = await destination.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
+        await target.UseUtcAsync(cancellationToken).ConfigureAwait(false);
+        var table = await target.ResolveAsync(QualifiedName.Parse(request.Table), cancellationToken).ConfigureAwait(false);
+        if (!await target.TableExistsAsync(table, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The staging table {table} does not exist on {destination}. Create it with the source's columns and a {request.BatchIdColumn ?? "batch id"} column.")
+            { Target = table.ToString() };
+        }
+
+        var columns = MapColumns(sourceColumns, await target.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false), request, sourceName, table);
+        var mark = Find(columns, watermarkColumn, sourceName, "watermark column");
+        var keys = request.KeyColumns.Select(k => Find(columns, k, sourceName, "key column")).ToList();
+
+        var ledger = await Ledger.RequireWatermarksAsync(target, destination, cancellationToken).ConfigureAwait(false);
+        var tableName = table.ToString();
+        var from = request.From is { } start
+            ? Watermark.From(mark.Source, start)
+            : await ledger.FindWatermarkAsync(sourceName, tableName, cancellationToken).ConfigureAwait(false);
+        if (from is not null && !string.Equals(from.Column, mark.Source, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BatchDbException(ErrorIds.WatermarkConflict, BatchDbErrorKind.InvalidArgument,
+                $"The stored watermark of {sourceName} into {table} is on the column {from.Column}, not {mark.Source}. " +
+                "Copy with -WatermarkColumn " + from.Column + ", or give -From to start a watermark on the new column.")
+            { Target = tableName };
+        }
+
+        var fromText = from is null ? "the beginning" : Describe(from.Value);
+        var quotedMark = source.QuoteIdentifier(mark.Source);
+        var upper = (await source.QueryRowsAsync(
+            $"SELECT MAX({quotedMark}) FROM ({baseQuery}) AS batchdb_source{(from is null ? string.Empty : $" WHERE {quotedMark} > @p0")}",
+            cancellationToken, from is null ? [] : [from.Value]).ConfigureAwait(false))[0][0];
+        var stamp = batchId?.ToString(CultureInfo.InvariantCulture);
+        if (upper is null)
+        {
+            log.Verbose($"No rows of {sourceName} past {mark.Source} = {fromText}; {table} and the watermark are unchanged.");
+            return new CopyResult(destination, sourceName, tableName, 0, 0, mark.Source, from?.Value, from?.Value, stamp, stopwatch.Elapsed);
+        }
+
+        var to = Watermark.From(mark.Source, upper);
+        log.Verbose($"Copying rows of {sourceName} with {mark.Source} in ({fromText}, {Describe(to.Value)}] into {table} as batch {stamp ?? "(none)"}.");
+        object?[] window = from is null ? [to.Value] : [from.Value, to.Value];
+        var activity = $"Copying {sourceName} into {table}";
+        progress?.Report(new OperationProgress(activity, "Starting", -1));
+
+        await target.ExecuteStatementAsync("BEGIN", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var replaced = (long)await target.ExecuteStatementAsync(
+                $"DELETE FROM {target.QuoteName(table)} WHERE {InWindow(target, null, mark.Target, from is null)}", cancellationToken, window).ConfigureAwait(false);
+            var targetColumns = columns.Select(c => c.Target).Concat(request.BatchIdColumn is { } b ? [b] : []).ToList();
+            long copied;
+            await using (var writer = await target.BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false))
+            {
+                var row = new object?[targetColumns.Count];
+                if (request.BatchIdColumn is not null)
+                {
+                    row[^1] = stamp;
+                }
+
+                long sent = 0;
+                var read = await source.StreamRowsAsync(
+                    $"SELECT * FROM ({baseQuery}) AS batchdb_source WHERE {InWindow(source, null, mark.Source, from is null)}", window,
+                    async (values, token) =>
+                    {
+                        Array.Copy(values, row, values.Length);
+                        await writer.WriteRowAsync(row, token).ConfigureAwait(false);
+                        if (++sent % ProgressEveryRows == 0)
+                        {
+                            progress?.Report(new OperationProgress(activity, $"{sent:N0} rows sent", -1));
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                copied = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                progress?.Report(new OperationProgress(activity, $"{read:N0} rows sent; committing", -1));
+            }
+
+            if (keys.Count > 0)
+            {
+                var sameKey = string.Join(" AND ", keys.Select(k => $"n.{target.QuoteIdentifier(k.Target)} = d.{target.QuoteIdentifier(k.Target)}"));
+                replaced += await target.ExecuteStatementAsync(
+                    target.DeleteWithPartner(table, $"{sameKey} AND {InWindow(target, "n", mark.Target, from is null)} AND NOT ({InWindow(target, "d", mark.Target, from is null)})"),
+                    cancellationToken, window).ConfigureAwait(false);
+            }
+
+            await ledger.SaveWatermarkAsync(sourceName, tableName, to, batchId, cancellationToken).ConfigureAwait(false);
+            await target.ExecuteStatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
+            log.Verbose($"Committed {copied:N0} rows into {table} ({replaced:N0} replaced); the watermark is now {Describe(to.Value)}.");
+            return new CopyResult(destination, sourceName, tableName, copied, replaced, mark.Source, from?.Value, to.Value, stamp, stopwatch.Elapsed);
+        }
+        catch
+        {
+            await RollBackAsync(target).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The source's stable name in the ledger, and the query whose rows are copied.</summary>
+    private static async Task<(string Name, string Query)> DescribeSourceAsync(DatabaseSession source, CopyRequest request, CancellationToken cancellationToken)
+    {
+        var origin = $"{request.Source.Provider.ToString().ToLowerInvariant()}://{request.Source.Server}:{request.Source.Port}/{request.Source.Database}";
+        if (request.SourceTable is null == request.Query is null)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "Give either a source table or a query, not both.");
+        }
+
+        if (request.Query is { } query)
+        {
+            var trimmed = query.Trim().TrimEnd(';').Trim();
+            if (trimmed.Length == 0)
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "The query is empty.");
+            }
+
+            var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(trimmed)))[..16].ToLowerInvariant();
+            return ($"{origin}/query:{hash}", trimmed);
+        }
+
+        var table = await source.ResolveAsync(QualifiedName.Parse(request.SourceTable!), cancellationToken).ConfigureAwait(false);
+        if (!await source.TableExistsAsync(table, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The source table {table} does not exist on {request.Source}.") { Target = table.ToString() };
+        }
+
+        return ($"{origin}/{table}", $"SELECT * FROM {source.QuoteName(table)}");
+    }
+
+    /// <summary>Each source column with the staging column of the same name (exact, then ignoring case).</summary>
+    private static List<(string Source, string Target)> MapColumns(IReadOnlyList<string> sourceColumns, IReadOnlyList<TableColumn> targetColumns,
+        CopyRequest request, string sourceName, QualifiedName table)
+    {
+        var names = targetColumns.Select(c => c.Name).ToList();
+        if (request.BatchIdColumn is { } batchId)
+        {
+            var stampColumn = names.Find(n => string.Equals(n, batchId, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
+                    $"The staging table {table} has no column {batchId} for the batch id. Add it (VARCHAR(50)), or give -BatchIdColumn.") { Target = table.ToString() };
+            if (sourceColumns.Any(c => string.Equals(c, stampColumn, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                    $"{sourceName} has a column {stampColumn} too, which the batch id would overwrite. Leave it out with -Query.") { Target = sourceName };
+            }
+        }
+
+        var mapped = new List<(string, string)>(sourceColumns.Count);
+        var missing = new List<string>();
+        foreach (var column in sourceColumns)
+        {
+            var match = names.Find(n => n == column) ?? names.Find(n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                missing.Add(column);
+            }
+            else
+            {
+                mapped.Add((column, match));
+            }
+        }
+
+        return missing.Count == 0
+            ? mapped
+            : throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
+                $"The staging table {table} has no column for {string.Join(", ", missing)} of {sourceName}. Its columns are: {string.Join(", ", names)}. " +
+                "Add the columns, or select only the ones to copy with -Query.")
+            { Target = table.ToString() };
+    }
+
+    private static (string Source, string Target) Find(List<(string Source, string Target)> columns, string name, string sourceName, string role)
+    {
+        var found = columns.FindIndex(c => c.Source == name);
+        found = found >= 0 ? found : columns.FindIndex(c => string.Equals(c.Source, name, StringComparison.OrdinalIgnoreCase));
+        return found >= 0
+            ? columns[found]
+            : throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
+                $"The {role} {name} is not a column of {sourceName}. Its columns are: {string.Join(", ", columns.Select(c => c.Source))}.") { Target = name };
+    }
+
+    /// <summary>The window's condition with @p0 (and @p1) as its bounds; on the first copy only the upper bound.</summary>
+    private static string InWindow(DatabaseSession session, string? alias, string column, bool firstCopy)
+    {
+        var quoted = (alias is null ? string.Empty : alias + ".") + session.QuoteIdentifier(column);
+        return firstCopy ? $"{quoted} <= @p0" : $"{quoted} > @p0 AND {quoted} <= @p1";
+    }
+
+    private static string Describe(object value) => value switch
+    {
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static async Task RollBackAsync(DatabaseSession session)
+    {
+        try
+        {
+            await session.ExecuteStatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BatchDbException)
+        {
+            // The session is closed right after; a transaction that cannot be rolled back ends with it.
+        }
+    }
+}
