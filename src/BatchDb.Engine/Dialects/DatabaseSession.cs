@@ -1,4 +1,5 @@
 using BatchDb.Engine.Csv;
+using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
 using BatchDb.Engine.Switching;
@@ -131,6 +132,38 @@ internal abstract class DatabaseSession : IAsyncDisposable
 
     /// <summary>A DELETE of the rows (alias d) of a table that have a partner row (alias n) in the same table meeting the condition.</summary>
     public abstract string DeleteWithPartner(QualifiedName table, string condition);
+
+    /// <summary>Whether the table's primary key or one of its unique indexes has exactly these columns.</summary>
+    public abstract Task<bool> HasUniqueKeyAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// INSERT … SELECT where a row with the same key is updated instead. A row whose values are all unchanged is
+    /// left as it is, and <paramref name="changeStampColumn"/> is set from the new row only where values change.
+    /// </summary>
+    public abstract string UpsertSelect(QualifiedName table, IReadOnlyList<string> columns, string select, IReadOnlyList<string> keyColumns,
+        IReadOnlyList<string> valueColumns, string? changeStampColumn);
+
+    /// <summary>Whether an upsert's changed-row count includes rows that matched and were left unchanged (MySQL's found rows).</summary>
+    public abstract bool UpsertCountsUnchangedRows { get; }
+
+    /// <summary>Equality under which NULL equals NULL.</summary>
+    public abstract string NullSafeEquals(string left, string right);
+
+    /// <summary>The start of a DELETE whose table is referred to by an alias in its WHERE clause.</summary>
+    public abstract string DeleteFromAliased(QualifiedName table, string alias);
+
+    /// <summary>Rolls back the open transaction; a session that cannot is closed right after, which ends the transaction too.</summary>
+    public async Task RollBackQuietlyAsync()
+    {
+        try
+        {
+            await ExecuteStatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BatchDbException)
+        {
+            // The caller rethrows the error that caused the rollback; this one would only hide it.
+        }
+    }
 
     /// <summary>Runs a statement with parameters @p0 … @p9, returning its rows with NULL as null.</summary>
     public abstract Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters);

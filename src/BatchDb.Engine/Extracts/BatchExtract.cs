@@ -134,7 +134,7 @@ public static class BatchExtract
         }
         catch
         {
-            await RollBackAsync(target).ConfigureAwait(false);
+            await target.RollBackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -233,16 +233,4 @@ public static class BatchExtract
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
-
-    private static async Task RollBackAsync(DatabaseSession session)
-    {
-        try
-        {
-            await session.ExecuteStatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (BatchDbException)
-        {
-            // The session is closed right after; a transaction that cannot be rolled back ends with it.
-        }
-    }
 }

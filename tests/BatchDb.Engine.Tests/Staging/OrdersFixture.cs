@@ -76,6 +76,38 @@ internal sealed class OrdersFixture : IAsyncDisposable
           FROM seq_{first}_to_{last}
           """);
 
+    /// <summary>Creates the seed's daily_sales with the primary key its upsert needs, and returns its name.</summary>
+    public async Task<string> CreateDailySalesAsync()
+    {
+        var name = Destination.Db.Track("daily_" + Guid.NewGuid().ToString("N")[..10]);
+        await Destination.Db.ExecuteAsync(Destination.Db.IsPostgres
+            ? $"CREATE TABLE {name} (sale_date date PRIMARY KEY, total_sales numeric(15,2), order_count int, average_order_value numeric(10,2), last_updated timestamp(6))"
+            : $"CREATE TABLE {name} (sale_date DATE PRIMARY KEY, total_sales DECIMAL(15,2), order_count INT, average_order_value DECIMAL(10,2), last_updated DATETIME(6))");
+        return name;
+    }
+
+    /// <summary>
+    /// Inserts orders first…last straight into staging: created_at = 2026-11-01 + i × <paramref name="secondsApart"/> s, and
+    /// amount = <see cref="Amount"/>(i), which is negative for every 97th order.
+    /// </summary>
+    public Task AddStagingOrdersAsync(long first, long last, int secondsApart) => Destination.Db.ExecuteAsync(Destination.Db.IsPostgres
+        ? $"""
+          INSERT INTO {Staging} (id, amount, status, created_at, updated_at, batch_id)
+          SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid,
+                 CASE WHEN i % 97 = 0 THEN -1 ELSE 1 END * ((i::bigint * 7919) % 100000000) / 100.0, 'new',
+                 timestamp '2026-11-01' + i * {secondsApart} * interval '1 second', timestamp '2026-11-01' + i * {secondsApart} * interval '1 second', 'test'
+          FROM generate_series({first}, {last}) AS i
+          """
+        : $"""
+          INSERT INTO {Staging} (id, amount, status, created_at, updated_at, batch_id)
+          SELECT CONCAT('00000000-0000-0000-0000-', LPAD(LOWER(HEX(seq)), 12, '0')),
+                 CASE WHEN seq % 97 = 0 THEN -1 ELSE 1 END * ((CAST(seq AS SIGNED) * 7919) % 100000000) / 100.0, 'new',
+                 TIMESTAMP'2026-11-01 00:00:00' + INTERVAL (seq * {secondsApart}) SECOND, TIMESTAMP'2026-11-01 00:00:00' + INTERVAL (seq * {secondsApart}) SECOND, 'test'
+          FROM seq_{first}_to_{last}
+          """);
+
+    public static decimal Amount(long i) => (i % 97 == 0 ? -1 : 1) * ((i * 7919) % 100_000_000) / 100m;
+
     public static string Id(long i) => "00000000-0000-0000-0000-" + i.ToString("x12", CultureInfo.InvariantCulture);
 
     /// <summary>The source's orders as normalized lines, sorted.</summary>

@@ -1,0 +1,11 @@
+namespace BatchDb.Engine.Aggregates;
+
+/// <summary>What a measure computes over a day's rows of a group.</summary>
+public enum AggregateFunction
+{
+    Sum,
+    Count,
+    Avg,
+    Min,
+    Max,
+}
