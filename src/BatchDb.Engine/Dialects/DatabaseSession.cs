@@ -152,6 +152,18 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>The start of a DELETE whose table is referred to by an alias in its WHERE clause.</summary>
     public abstract string DeleteFromAliased(QualifiedName table, string alias);
 
+    /// <summary>The RANGE partitions of a table partitioned on one date or timestamp column, in bound order.</summary>
+    public abstract Task<IReadOnlyList<RangePartition>> DescribeRangePartitionsAsync(QualifiedName table, CancellationToken cancellationToken);
+
+    /// <summary>The name a monthly partition gets on this engine.</summary>
+    public abstract string MonthlyPartitionName(QualifiedName table, DateOnly month);
+
+    /// <summary>Adds a RANGE partition for [From, To).</summary>
+    public abstract Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken);
+
+    /// <summary>Drops a partition with its rows, or detaches it into a table of its own, whose name is returned.</summary>
+    public abstract Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken);
+
     /// <summary>Rolls back the open transaction; a session that cannot is closed right after, which ends the transaction too.</summary>
     public async Task RollBackQuietlyAsync()
     {
