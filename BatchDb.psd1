@@ -26,6 +26,11 @@
         'Get-BatchStatistic'
         'Register-BatchSchedule'
         'Get-BatchSchedule'
+        'Copy-BatchData'
+        'Invoke-DailyAggregate'
+        'Get-MonthlyPartition'
+        'New-MonthlyPartition'
+        'Remove-MonthlyPartition'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -27,6 +27,16 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
         IReadOnlyDictionary<string, object?> parameters,
         bool countsTowardRun,
         Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation,
+        Func<T, long?> records) =>
+        RunRecorded(connection, target, parameters, countsTowardRun, (progress, log, _, token) => operation(progress, log, token), records);
+
+    /// <summary>Runs an engine operation that stamps its rows with the batch id: the execution id of the run it is recorded in, if any.</summary>
+    protected T RunRecorded<T>(
+        BatchDbConnection connection,
+        string target,
+        IReadOnlyDictionary<string, object?> parameters,
+        bool countsTowardRun,
+        Func<IProgress<OperationProgress>, IOperationLog, long?, CancellationToken, Task<T>> operation,
         Func<T, long?> records)
     {
         var attribute = GetType().GetCustomAttribute<CmdletAttribute>()!;
@@ -41,6 +51,6 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
         };
         var run = RunRegistry.Current.Innermost;
         return RunEngine((progress, log, token) =>
-            ExecutionRecorder.RecordAsync(connection, step, run, t => operation(progress, log, t), records, log, token));
+            ExecutionRecorder.RecordAsync(connection, step, run, (batchId, t) => operation(progress, log, batchId, t), records, log, token));
     }
 }

@@ -140,6 +140,10 @@ public sealed class CmdletSurfaceTests
     [InlineData("Switch-Partition")]
     [InlineData("Switch-Table")]
     [InlineData("Enable-ViewSwitch")]
+    [InlineData("Copy-BatchData")]
+    [InlineData("Invoke-DailyAggregate")]
+    [InlineData("New-MonthlyPartition")]
+    [InlineData("Remove-MonthlyPartition")]
     public void Data_changing_cmdlets_take_a_batch_name_for_the_ledger(string name)
     {
         var parameter = Surface.Cmdlet(name).Parameter("BatchName");
@@ -153,6 +157,8 @@ public sealed class CmdletSurfaceTests
     [InlineData("Get-BatchSchedule", "Invoke-BatchJob")]
     [InlineData("Get-BatchSchedule", "Start-BatchExecution")]
     [InlineData("Get-BatchStatistic", "Get-BatchStatistic")]
+    [InlineData("Get-MonthlyPartition", "New-MonthlyPartition")]
+    [InlineData("Get-MonthlyPartition", "Get-MonthlyPartition")]
     public void Ledger_outputs_bind_the_next_cmdlet(string producer, string consumer)
     {
         var output = Surface.Cmdlet(producer).OutputTypes.Single(t => t.Namespace!.StartsWith("BatchDb", StringComparison.Ordinal));
@@ -164,6 +170,19 @@ public sealed class CmdletSurfaceTests
         {
             Assert.Contains(parameter.Name, bound);
         }
+    }
+
+    [Fact]
+    public void A_copy_result_binds_its_staging_table_and_destination_to_the_daily_aggregate()
+    {
+        var output = Assert.Single(Surface.Cmdlet("Copy-BatchData").OutputTypes);
+        var aggregate = Surface.Cmdlet("Invoke-DailyAggregate");
+        Assert.True(aggregate.Parameter("SourceTable").FromPipelineByPropertyName);
+        Assert.Contains("Table", aggregate.Parameter("SourceTable").Aliases);
+        Assert.NotNull(output.GetProperty("Table"));
+        Assert.True(aggregate.Parameter("Connection").FromPipelineByPropertyName);
+        Assert.NotNull(output.GetProperty("Connection"));
+        Assert.DoesNotContain(aggregate.Parameters, p => p.Name == "Table");
     }
 
     [Fact]
