@@ -20,15 +20,36 @@ public sealed class LedgerSetupTests
         Assert.Equal(0, await CountTablesAsync(ledger));
 
         var created = await BatchLedger.InitializeAsync(ledger.Connection, CancellationToken.None);
-        Assert.Equal(1, created.Version);
+        Assert.Equal(2, created.Version);
         Assert.Equal(ledger.Schema, created.Schema);
-        Assert.Equal(3, await CountTablesAsync(ledger));
-        Assert.Equal(["1"], await ledger.Db.QueryAsync($"SELECT version FROM {ledger.Schema}.batch_ledger_version"));
+        Assert.Equal(4, await CountTablesAsync(ledger));
+        Assert.Equal(["1", "2"], await ledger.Db.QueryAsync($"SELECT version FROM {ledger.Schema}.batch_ledger_version ORDER BY version"));
 
         var again = await BatchLedger.InitializeAsync(ledger.Connection, CancellationToken.None);
-        Assert.Equal(1, again.PreviousVersion);
+        Assert.Equal(2, again.PreviousVersion);
         Assert.Empty(again.Statements);
-        Assert.Equal(["1"], await ledger.Db.QueryAsync($"SELECT version FROM {ledger.Schema}.batch_ledger_version"));
+        Assert.Equal(["1", "2"], await ledger.Db.QueryAsync($"SELECT version FROM {ledger.Schema}.batch_ledger_version ORDER BY version"));
+    }
+
+    [EngineTheory]
+    [BothEngines]
+    public async Task A_version_1_ledger_is_upgraded_in_place_and_keeps_its_executions(DatabaseProvider provider)
+    {
+        await using var ledger = await TestLedger.CreateAsync(provider);
+        await using (var run = await BatchRuns.StartAsync(ledger.Connection, new RunOptions { BatchName = "before-upgrade" }, Diagnostics.NullOperationLog.Instance, CancellationToken.None))
+        {
+            await run.CompleteAsync(ExecutionStatus.Succeeded, 3, null, CancellationToken.None);
+        }
+
+        await ledger.Db.ExecuteAsync($"DROP TABLE {ledger.Schema}.batch_watermarks");
+        await ledger.Db.ExecuteAsync($"DELETE FROM {ledger.Schema}.batch_ledger_version WHERE version = 2");
+
+        var upgraded = await BatchLedger.InitializeAsync(ledger.Connection, CancellationToken.None);
+
+        Assert.Equal((1, 2), (upgraded.PreviousVersion, upgraded.Version));
+        Assert.DoesNotContain(upgraded.Statements, s => s.Contains("batch_executions", StringComparison.Ordinal));
+        Assert.Equal(4, await CountTablesAsync(ledger));
+        Assert.Equal(["before-upgrade|Succeeded|3"], await ledger.RowsAsync("batch_name, status, records_processed"));
     }
 
     [EngineTheory]
