@@ -12,13 +12,12 @@ namespace BatchDb.Engine.Aggregates;
 /// </summary>
 internal sealed class AggregatePlan
 {
-    private AggregatePlan(QualifiedName source, QualifiedName table, string date, string? changed, string? changedName, string upsert, string removeVanished, string countDay)
+    private AggregatePlan(QualifiedName source, QualifiedName table, string date, string? changedColumn, string upsert, string removeVanished, string countDay)
     {
         Source = source;
         Table = table;
         Date = date;
-        Changed = changed;
-        ChangedName = changedName;
+        ChangedColumn = changedColumn;
         Upsert = upsert;
         RemoveVanished = removeVanished;
         CountDay = countDay;
@@ -31,10 +30,8 @@ internal sealed class AggregatePlan
     /// <summary>The source's date column, quoted.</summary>
     public string Date { get; }
 
-    /// <summary>The source's changed column, quoted; null when the definition has none.</summary>
-    public string? Changed { get; }
-
-    public string? ChangedName { get; }
+    /// <summary>The source's changed column as the catalog spells it; null when the definition has none.</summary>
+    public string? ChangedColumn { get; }
 
     /// <summary>The name the high-water mark of "since the last run" is kept under, with the table as its target.</summary>
     public string MarkSource => $"aggregate:{Source}";
@@ -55,22 +52,24 @@ internal sealed class AggregatePlan
         var sourceColumns = await session.DescribeColumnsAsync(source, cancellationToken).ConfigureAwait(false);
         var tableColumns = await session.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false);
 
-        string In(IReadOnlyList<TableColumn> columns, QualifiedName owner, string name, string role) =>
-            (columns.FirstOrDefault(c => c.Name == name) ?? columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))?.Name
+        TableColumn In(IReadOnlyList<TableColumn> columns, QualifiedName owner, string name, string role) =>
+            ColumnNames.Find(columns, c => c.Name, name)
             ?? throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
                 $"The {role} {name} is not a column of {owner}. Its columns are: {string.Join(", ", columns.Select(c => c.Name))}.") { Target = $"{owner}.{name}" };
 
         var q = session.QuoteIdentifier;
-        var dateColumn = In(sourceColumns, source, QualifiedName.ValidateIdentifier(definition.DateColumn, "date column"), "date column");
-        var tableDate = In(tableColumns, table, QualifiedName.ValidateIdentifier(definition.TableDateColumn, "table date column"), "date column");
-        var groups = definition.GroupBy.Select(g => (Source: In(sourceColumns, source, QualifiedName.ValidateIdentifier(g, "group column"), "group column"),
-            Table: In(tableColumns, table, g, "group column"))).ToList();
-        var measures = definition.Measures.Select(m => (
-            Table: In(tableColumns, table, m.Column, "measure column"),
-            Expression: Expression(m, m.SourceColumn is null ? null : q(In(sourceColumns, source, m.SourceColumn, "measure source column")),
-                tableColumns.First(c => string.Equals(c.Name, m.Column, StringComparison.OrdinalIgnoreCase)).Scale))).ToList();
-        var lastUpdated = definition.LastUpdatedColumn is { } lu ? In(tableColumns, table, QualifiedName.ValidateIdentifier(lu, "last-updated column"), "last-updated column") : null;
-        var changed = definition.ChangedColumn is { } ch ? In(sourceColumns, source, QualifiedName.ValidateIdentifier(ch, "changed column"), "changed column") : null;
+        var dateColumn = In(sourceColumns, source, QualifiedName.ValidateIdentifier(definition.DateColumn, "date column"), "date column").Name;
+        var tableDate = In(tableColumns, table, QualifiedName.ValidateIdentifier(definition.TableDateColumn, "table date column"), "date column").Name;
+        var groups = definition.GroupBy.Select(g => (Source: In(sourceColumns, source, QualifiedName.ValidateIdentifier(g, "group column"), "group column").Name,
+            Table: In(tableColumns, table, g, "group column").Name)).ToList();
+        var measures = definition.Measures.Select(m =>
+        {
+            var target = In(tableColumns, table, m.Column, "measure column");
+            var column = m.SourceColumn is null ? null : q(In(sourceColumns, source, m.SourceColumn, "measure source column").Name);
+            return (Table: target.Name, Expression: Expression(m, column, target.Scale));
+        }).ToList();
+        var lastUpdated = definition.LastUpdatedColumn is { } lu ? In(tableColumns, table, QualifiedName.ValidateIdentifier(lu, "last-updated column"), "last-updated column").Name : null;
+        var changed = definition.ChangedColumn is { } ch ? In(sourceColumns, source, QualifiedName.ValidateIdentifier(ch, "changed column"), "changed column").Name : null;
 
         var key = new[] { tableDate }.Concat(groups.Select(g => g.Table)).ToList();
         if (!await session.HasUniqueKeyAsync(table, key, cancellationToken).ConfigureAwait(false))
@@ -97,7 +96,7 @@ internal sealed class AggregatePlan
               AND NOT EXISTS (SELECT 1 FROM {session.QuoteName(source)} AS s WHERE s.{q(dateColumn)} >= @p1 AND s.{q(dateColumn)} < @p2{sameGroup})
             """;
         var countDay = $"SELECT COUNT(*) FROM {session.QuoteName(table)} WHERE {q(tableDate)} = CAST(@p0 AS DATE)";
-        return new AggregatePlan(source, table, q(dateColumn), changed is null ? null : q(changed), changed, upsert, removeVanished, countDay);
+        return new AggregatePlan(source, table, q(dateColumn), changed, upsert, removeVanished, countDay);
     }
 
     private static string Expression(AggregateMeasure measure, string? column, int? scale) => measure.Function switch

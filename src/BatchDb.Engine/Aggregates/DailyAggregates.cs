@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Dialects;
@@ -44,7 +43,7 @@ public static class DailyAggregates
         var activity = $"Aggregating {plan.Source} into {plan.Table}";
         foreach (var day in days)
         {
-            progress?.Report(new OperationProgress(activity, $"{day:yyyy-MM-dd}", days.Count == 0 ? -1 : 100 * results.Count / days.Count));
+            progress?.Report(new OperationProgress(activity, $"{day:yyyy-MM-dd}", 100 * results.Count / days.Count));
             results.Add(await WriteDayAsync(session, connection, plan, day, zone, request.TimeZone, cancellationToken).ConfigureAwait(false));
         }
 
@@ -74,8 +73,9 @@ public static class DailyAggregates
             return (days, null);
         }
 
-        var changed = plan.Changed ?? throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+        var changedColumn = plan.ChangedColumn ?? throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
             "The aggregate has no changed column to find the days touched since the last run; give -Date, or -From and -To.");
+        var changed = session.QuoteIdentifier(changedColumn);
         var ledger = await Ledger.RequireWatermarksAsync(session, connection, cancellationToken).ConfigureAwait(false);
         var last = await ledger.FindWatermarkAsync(plan.MarkSource, plan.Table.ToString(), cancellationToken).ConfigureAwait(false);
         var since = last is null ? string.Empty : $" WHERE {changed} > @p0";
@@ -88,15 +88,15 @@ public static class DailyAggregates
             return ([], null);
         }
 
-        var mark = Watermark.From(plan.ChangedName!, upper);
+        var mark = Watermark.From(changedColumn, upper);
         var window = last is null ? $" WHERE {changed} <= @p0" : $" WHERE {changed} > @p0 AND {changed} <= @p1";
         var utcDays = await session.QueryRowsAsync(
             $"SELECT DISTINCT CAST({plan.Date} AS DATE) FROM {session.QuoteName(plan.Source)}{window}",
             cancellationToken, last is null ? [mark.Value] : [last.Value, mark.Value]).ConfigureAwait(false);
         var touched = utcDays.Where(r => r[0] is not null)
-            .SelectMany(r => AggregateDays.LocalDaysOf(DateOnly.FromDateTime(r[0] is DateTime d ? d : ((DateOnly)r[0]!).ToDateTime(TimeOnly.MinValue)), zone))
+            .SelectMany(r => AggregateDays.LocalDaysOf(DateOnly.FromDateTime((DateTime)r[0]!), zone))
             .Distinct().Order().ToList();
-        log.Verbose($"Rows of {plan.Source} changed since {(last is null ? "the beginning" : Convert.ToString(last.Value, CultureInfo.InvariantCulture))} touch {touched.Count} day(s).");
+        log.Verbose($"Rows of {plan.Source} changed since {last?.ToString() ?? "the beginning"} touch {touched.Count} day(s).");
         return (touched, (ledger, mark));
     }
 
@@ -110,15 +110,15 @@ public static class DailyAggregates
         await session.ExecuteStatementAsync("BEGIN", cancellationToken).ConfigureAwait(false);
         try
         {
-            var existing = await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false);
+            // Only where the upsert counts matched rows left unchanged is the day's row count before it needed, to tell them apart.
+            var existing = session.UpsertCountsUnchangedRows ? await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false) : 0;
             var affected = await session.ExecuteStatementAsync(plan.Upsert, cancellationToken, parameters).ConfigureAwait(false);
             var removed = await session.ExecuteStatementAsync(plan.RemoveVanished, cancellationToken, parameters).ConfigureAwait(false);
             var groups = await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false);
             await session.ExecuteStatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
             var changed = session.UpsertCountsUnchangedRows ? affected - (existing - removed) : affected;
             return new DailyAggregateResult(connection, plan.Table.ToString(), date, zoneName, groups, changed, removed,
-                new DateTimeOffset(start, TimeSpan.Zero).ToOffset(zone.GetUtcOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc))),
-                new DateTimeOffset(end, TimeSpan.Zero).ToOffset(zone.GetUtcOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc))), stopwatch.Elapsed);
+                InZone(start, zone), InZone(end, zone), stopwatch.Elapsed);
         }
         catch
         {
@@ -126,4 +126,7 @@ public static class DailyAggregates
             throw;
         }
     }
+
+    private static DateTimeOffset InZone(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(new DateTimeOffset(utc, TimeSpan.Zero), zone);
 }

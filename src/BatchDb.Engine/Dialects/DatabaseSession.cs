@@ -158,6 +158,9 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>The name a monthly partition gets on this engine.</summary>
     public abstract string MonthlyPartitionName(QualifiedName table, DateOnly month);
 
+    /// <summary>Whether a RANGE partition can only be added after the last bounded one (MySQL), not into a gap (PostgreSQL).</summary>
+    public abstract bool AddsRangePartitionsOnlyAtTheEnd { get; }
+
     /// <summary>Adds a RANGE partition for [From, To).</summary>
     public abstract Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken);
 

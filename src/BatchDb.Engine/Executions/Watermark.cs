@@ -27,6 +27,10 @@ internal sealed record Watermark(string Column, object Value)
         _ => (string)Value,
     };
 
+    /// <summary>The value as log messages show it.</summary>
+    public override string ToString() =>
+        Value is DateTime d ? d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) : Text;
+
     /// <summary>A value read from the watermark column, in the form it is stored and compared in.</summary>
     public static Watermark From(string column, object value) => new(column, value switch
     {

@@ -69,7 +69,7 @@ public static class BatchExtract
             { Target = tableName };
         }
 
-        var fromText = from is null ? "the beginning" : Describe(from.Value);
+        var fromText = from?.ToString() ?? "the beginning";
         var quotedMark = source.QuoteIdentifier(mark.Source);
         var upper = (await source.QueryRowsAsync(
             $"SELECT MAX({quotedMark}) FROM ({baseQuery}) AS batchdb_source{(from is null ? string.Empty : $" WHERE {quotedMark} > @p0")}",
@@ -82,7 +82,7 @@ public static class BatchExtract
         }
 
         var to = Watermark.From(mark.Source, upper);
-        log.Verbose($"Copying rows of {sourceName} with {mark.Source} in ({fromText}, {Describe(to.Value)}] into {table} as batch {stamp ?? "(none)"}.");
+        log.Verbose($"Copying rows of {sourceName} with {mark.Source} in ({fromText}, {to}] into {table} as batch {stamp ?? "(none)"}.");
         object?[] window = from is null ? [to.Value] : [from.Value, to.Value];
         var activity = $"Copying {sourceName} into {table}";
         progress?.Report(new OperationProgress(activity, "Starting", -1));
@@ -129,7 +129,7 @@ public static class BatchExtract
 
             await ledger.SaveWatermarkAsync(sourceName, tableName, to, batchId, cancellationToken).ConfigureAwait(false);
             await target.ExecuteStatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
-            log.Verbose($"Committed {copied:N0} rows into {table} ({replaced:N0} replaced); the watermark is now {Describe(to.Value)}.");
+            log.Verbose($"Committed {copied:N0} rows into {table} ({replaced:N0} replaced); the watermark is now {to}.");
             return new CopyResult(destination, sourceName, tableName, copied, replaced, mark.Source, from?.Value, to.Value, stamp, stopwatch.Elapsed);
         }
         catch
@@ -177,7 +177,7 @@ public static class BatchExtract
         var names = targetColumns.Select(c => c.Name).ToList();
         if (request.BatchIdColumn is { } batchId)
         {
-            var stampColumn = names.Find(n => string.Equals(n, batchId, StringComparison.OrdinalIgnoreCase))
+            var stampColumn = ColumnNames.Find(names, batchId)
                 ?? throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
                     $"The staging table {table} has no column {batchId} for the batch id. Add it (VARCHAR(50)), or give -BatchIdColumn.") { Target = table.ToString() };
             if (sourceColumns.Any(c => string.Equals(c, stampColumn, StringComparison.OrdinalIgnoreCase)))
@@ -191,7 +191,7 @@ public static class BatchExtract
         var missing = new List<string>();
         foreach (var column in sourceColumns)
         {
-            var match = names.Find(n => n == column) ?? names.Find(n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+            var match = ColumnNames.Find(names, column);
             if (match is null)
             {
                 missing.Add(column);
@@ -210,15 +210,11 @@ public static class BatchExtract
             { Target = table.ToString() };
     }
 
-    private static (string Source, string Target) Find(List<(string Source, string Target)> columns, string name, string sourceName, string role)
-    {
-        var found = columns.FindIndex(c => c.Source == name);
-        found = found >= 0 ? found : columns.FindIndex(c => string.Equals(c.Source, name, StringComparison.OrdinalIgnoreCase));
-        return found >= 0
-            ? columns[found]
+    private static (string Source, string Target) Find(List<(string Source, string Target)> columns, string name, string sourceName, string role) =>
+        ColumnNames.Find(columns, c => c.Source, name) is { Source: not null } found
+            ? found
             : throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
                 $"The {role} {name} is not a column of {sourceName}. Its columns are: {string.Join(", ", columns.Select(c => c.Source))}.") { Target = name };
-    }
 
     /// <summary>The window's condition with @p0 (and @p1) as its bounds; on the first copy only the upper bound.</summary>
     private static string InWindow(DatabaseSession session, string? alias, string column, bool firstCopy)
@@ -226,11 +222,4 @@ public static class BatchExtract
         var quoted = (alias is null ? string.Empty : alias + ".") + session.QuoteIdentifier(column);
         return firstCopy ? $"{quoted} <= @p0" : $"{quoted} > @p0 AND {quoted} <= @p1";
     }
-
-    private static string Describe(object value) => value switch
-    {
-        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
 }

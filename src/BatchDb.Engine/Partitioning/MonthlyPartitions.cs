@@ -36,7 +36,7 @@ public static class MonthlyPartitions
         var first = new DateOnly(today.Year, today.Month, 1);
         var last = first.AddMonths(months);
         var bounded = partitions.Where(p => !p.IsDefault).ToList();
-        var appendOnly = connection.Provider == DatabaseProvider.MySql;
+        var appendOnly = session.AddsRangePartitionsOnlyAtTheEnd;
         if (bounded.Where(p => p.To is not null).Select(p => p.To).Max() is { } end && DateOnly.FromDateTime(end) < first)
         {
             first = DateOnly.FromDateTime(end);

@@ -102,6 +102,7 @@ public sealed class AggregateTests
         var noKey = await Assert.ThrowsAsync<BatchDbException>(() => AggregateAsync(orders, definition, November1));
         Assert.Equal(ErrorIds.UniqueKeyRequired, noKey.ErrorId);
         Assert.Contains("(day, status)", noKey.Message, StringComparison.Ordinal);
+        Assert.Empty(await orders.Destination.Db.QueryAsync($"SELECT * FROM {byStatus}"));
 
         await orders.Destination.Db.ExecuteAsync($"ALTER TABLE {byStatus} ADD PRIMARY KEY (day, status)");
         var amounts = Enumerable.Range(1, 40).Select(i => OrdersFixture.Amount(i)).ToList();
@@ -118,8 +119,10 @@ public sealed class AggregateTests
         var after = await AggregateAsync(orders, definition, November1);
         Assert.Equal([(1, 0, 1)], after.Select(r => (r.Groups, r.Changed, r.Removed)));
 
+        var rows = await orders.Destination.Db.QueryAsync($"SELECT * FROM {byStatus} ORDER BY status");
         var missing = await Assert.ThrowsAsync<BatchDbException>(() => AggregateAsync(orders, definition with { Measures = [AggregateMeasure.Parse("orders=sum(price)")] }, November1));
         Assert.Equal((ErrorIds.ColumnNotFound, $"{orders.Staging}.price"), (missing.ErrorId, missing.Target![(missing.Target!.IndexOf('.') + 1)..]));
+        Assert.Equal(rows, await orders.Destination.Db.QueryAsync($"SELECT * FROM {byStatus} ORDER BY status"));
     }
 
     private static decimal Average(IReadOnlyCollection<decimal> amounts) => Math.Round(amounts.Sum() / amounts.Count, 2, MidpointRounding.AwayFromZero);

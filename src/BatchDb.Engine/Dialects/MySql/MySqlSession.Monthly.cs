@@ -32,6 +32,8 @@ internal sealed partial class MySqlSession
 
     public override string MonthlyPartitionName(QualifiedName table, DateOnly month) => FormattableString.Invariant($"p{month:yyyy}_{month:MM}");
 
+    public override bool AddsRangePartitionsOnlyAtTheEnd => true;
+
     public override async Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken)
     {
         var (kind, rows) = await ReadRangeLayoutAsync(table, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Data;
+using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using Npgsql;
 
@@ -111,7 +112,7 @@ internal sealed partial class PostgreSqlSession
 
         /// <summary>A data or constraint error names the row (COPY's "line" is the row sent) and column; others translate as usual.</summary>
         private Exception Rejected(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal)
-            ? new Errors.BatchDbException(Errors.ErrorIds.RowsRejected, Errors.BatchDbErrorKind.InvalidData,
+            ? new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
                 $"PostgreSQL rejected a row written to {table} ({ex.Where?.Replace("line", "extracted row", StringComparison.Ordinal)}): {ex.MessageText}", ex, copy)
             { Target = table.ToString() }
             : PostgreSqlErrors.Translate(ex, copy, table.ToString());

@@ -106,7 +106,7 @@ internal sealed partial class PostgreSqlSession
                 { Target = path };
             }
 
-            var column = tableColumns.FirstOrDefault(c => c == field) ?? tableColumns.FirstOrDefault(c => string.Equals(c, field, StringComparison.OrdinalIgnoreCase))
+            var column = ColumnNames.Find(tableColumns, field)
                 ?? throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
                     $"{path}: field {i + 1} names the column '{field}', which the table does not have. Its columns are: {string.Join(", ", tableColumns)}.")
                 { Target = path };

@@ -50,6 +50,8 @@ internal sealed partial class PostgreSqlSession
     public override string MonthlyPartitionName(QualifiedName table, DateOnly month) =>
         FormattableString.Invariant($"{table.Name}_{month:yyyy}_{month:MM}");
 
+    public override bool AddsRangePartitionsOnlyAtTheEnd => false;
+
     public override Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken) =>
         ExecuteAsync(
             $"CREATE TABLE {Quote(table.WithName(partition.Name))} PARTITION OF {Quote(table)} FOR VALUES FROM ({DateLiteral(partition.From!.Value)}) TO ({DateLiteral(partition.To!.Value)})",

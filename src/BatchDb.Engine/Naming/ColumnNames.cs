@@ -1,0 +1,28 @@
+namespace BatchDb.Engine.Naming;
+
+/// <summary>Finding a column by the name a user wrote: the exact spelling first, then ignoring case.</summary>
+internal static class ColumnNames
+{
+    public static T? Find<T>(IEnumerable<T> columns, Func<T, string> nameOf, string wanted)
+    {
+        T? caseless = default;
+        var foundCaseless = false;
+        foreach (var column in columns)
+        {
+            var name = nameOf(column);
+            if (name == wanted)
+            {
+                return column;
+            }
+
+            if (!foundCaseless && string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                (caseless, foundCaseless) = (column, true);
+            }
+        }
+
+        return caseless;
+    }
+
+    public static string? Find(IEnumerable<string> names, string wanted) => Find(names, n => n, wanted);
+}
