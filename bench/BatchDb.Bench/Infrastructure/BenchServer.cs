@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Globalization;
+using BatchDb.Engine.Connections;
+
+namespace BatchDb.Bench.Infrastructure;
+
+/// <summary>
+/// One database server as the benchmarks use it: the seed's partitioned T_STOCK under a bench name, the work
+/// table of warehouse 1, direct SQL for setting up and checking, the outside client's commands, and the
+/// server's own counters (bytes of WAL or redo written, table sizes).
+/// </summary>
+internal abstract class BenchServer
+{
+    /// <summary>Rows in each of the warehouses 2…5, which no benchmark touches.</summary>
+    protected const int OtherWarehouseRows = 1_000;
+
+    protected BenchServer(string connectionString) => ConnectionString = connectionString;
+
+    public string ConnectionString { get; }
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public abstract string Name { get; }
+
+    /// <summary>The partitioned table, the partition of warehouse 1 as Switch-Partition names it, and its work table.</summary>
+    public abstract string Table { get; }
+
+    public abstract string Partition { get; }
+
+    public abstract string WorkTable { get; }
+
+    /// <summary>What the outside client is called in the report.</summary>
+    public abstract string ClientName { get; }
+
+    public abstract DbConnection CreateConnection();
+
+    public DbConnection Open()
+    {
+        var connection = CreateConnection();
+        connection.Open();
+        Prepare(connection);
+        return connection;
+    }
+
+    /// <summary>Session settings every connection needs before its first query.</summary>
+    protected virtual void Prepare(DbConnection connection)
+    {
+    }
+
+    public Task<BatchDbConnection> ConnectAsync() => BatchDbConnections.ConnectAsync(
+        new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = "bench" }, CancellationToken.None);
+
+    public void Execute(string sql)
+    {
+        using var connection = Open();
+        Execute(connection, sql);
+    }
+
+    public static void Execute(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        command.ExecuteNonQuery();
+    }
+
+    public object? Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        return command.ExecuteScalar();
+    }
+
+    public long Long(string sql) => Convert.ToInt64(Scalar(sql), CultureInfo.InvariantCulture);
+
+    /// <summary>Drops and creates T_STOCK with warehouse 1 loaded from <paramref name="warehouseOneCsv"/>, and an empty work table.</summary>
+    public abstract void CreateStock(string warehouseOneCsv, string otherWarehousesCsv);
+
+    public void DropStock() => Execute($"DROP TABLE IF EXISTS {WorkTable}; DROP TABLE IF EXISTS {Table}");
+
+    public abstract void TruncateWorkTable();
+
+    /// <summary>The rows of warehouse 1 in the live table, and their versions.</summary>
+    public (long Rows, string Versions) LiveState()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), MIN(VER_ID), MAX(VER_ID) FROM {Table} WHERE STOCKHOUSE_ID = 1";
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var rows = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+        return (rows, rows == 0 ? "none" : reader.GetString(1) == reader.GetString(2) ? reader.GetString(1) : $"{reader.GetString(1)}…{reader.GetString(2)}");
+    }
+
+    /// <summary>The outside client loading a CSV file into a table, as an operator would type it.</summary>
+    public abstract ExternalClient ClientLoad(string table, string csv);
+
+    /// <summary>Naive replacement: DELETE the warehouse's rows and load the file into the live table, in one transaction.</summary>
+    public abstract ExternalClient DeleteAndInsert(string csv);
+
+    /// <summary>Naive replacement: TRUNCATE the partition, then load the file into it.</summary>
+    public abstract ExternalClient TruncateAndLoad(string csv);
+
+    /// <summary>What the TRUNCATE + load reference does about transactions, for the report.</summary>
+    public abstract string TruncateAndLoadNote { get; }
+
+    /// <summary>Bytes of WAL (PostgreSQL) or redo log (InnoDB) written since the server started.</summary>
+    public abstract long WriteAheadBytes();
+
+    /// <summary>Brings the server to the same state before every measured write (PostgreSQL: a CHECKPOINT).</summary>
+    public virtual void BeforeMeasuredWrite()
+    {
+    }
+
+    /// <summary>Bytes on disk of the live partition and of the work table (data and indexes).</summary>
+    public abstract (long Partition, long WorkTable) Sizes();
+
+    /// <summary>The server version and the settings that decide load and lock behaviour, as name = value.</summary>
+    public abstract IReadOnlyList<(string Name, string Value)> Settings();
+
+    /// <summary>A statement that holds a shared lock on the table for <paramref name="seconds"/>.</summary>
+    public abstract string HoldTableSql(int seconds);
+
+    public abstract long SessionId(DbConnection connection);
+
+    public abstract void CancelQuery(long sessionId);
+
+    /// <summary>The swap as a naive script writes it: no lock timeout, so it waits as long as any query holds the table.</summary>
+    public abstract string UnboundedSwapSql();
+
+    /// <summary>A reader's query: the rows of <paramref name="count"/> consecutive items of warehouse 1.</summary>
+    public string ReaderSql(int firstItem, int count) => string.Create(CultureInfo.InvariantCulture,
+        $"SELECT VER_ID FROM {Table} WHERE STOCKHOUSE_ID = 1 AND ITEM_ID BETWEEN '{firstItem:D10}' AND '{firstItem + count - 1:D10}'");
+}

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Globalization;
+using BatchDb.Engine.Connections;
+using MySql.Data.MySqlClient;
+
+namespace BatchDb.Bench.Infrastructure;
+
+internal sealed class MariaDbServer(string connectionString) : BenchServer(connectionString)
+{
+    private const string Columns = "(STOCKHOUSE_ID, ITEM_ID, AMOUNT, VER_ID, UPD_DTTM)";
+
+    private readonly MySqlConnectionStringBuilder _settings = new(connectionString);
+
+    public override DatabaseProvider Provider => DatabaseProvider.MySql;
+
+    public override string Name => "MariaDB";
+
+    public override string Table => "T_STOCK_BENCH";
+
+    public override string Partition => "P_S01";
+
+    public override string WorkTable => "T_STOCK_BENCH_S01";
+
+    public override string ClientName => "mariadb";
+
+    public override DbConnection CreateConnection() => new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString)
+    {
+        CharacterSet = "utf8mb4",
+        SslMode = MySqlSslMode.None,
+    }.ConnectionString);
+
+    // MySql.Data 8.0.16 does not know MariaDB 10.11's newer collation ids, which results would otherwise carry.
+    protected override void Prepare(DbConnection connection) => Execute(connection, "SET character_set_results = utf8mb4");
+
+    public override void CreateStock(string warehouseOneCsv, string otherWarehousesCsv)
+    {
+        DropStock();
+        Execute($"""
+            CREATE TABLE {Table} (STOCKHOUSE_ID INT, ITEM_ID CHAR(10), AMOUNT INT, VER_ID CHAR(1), UPD_DTTM DATETIME)
+            PARTITION BY LIST(STOCKHOUSE_ID) (
+              PARTITION P_S01 VALUES IN (1), PARTITION P_S02 VALUES IN (2), PARTITION P_S03 VALUES IN (3),
+              PARTITION P_S04 VALUES IN (4), PARTITION P_S05 VALUES IN (5));
+            CREATE INDEX IDX_NO1 ON {Table} (STOCKHOUSE_ID, ITEM_ID);
+            ALTER TABLE {Table} ADD CONSTRAINT PK_NO1 PRIMARY KEY(STOCKHOUSE_ID, ITEM_ID);
+            """);
+        ClientLoad(Table, warehouseOneCsv).Run();
+        ClientLoad(Table, otherWarehousesCsv).Run();
+        Execute($"ANALYZE TABLE {Table}");
+    }
+
+    public override void TruncateWorkTable() => Execute($"TRUNCATE TABLE {WorkTable}");
+
+    public override ExternalClient ClientLoad(string table, string csv) => Client(LoadData(table, csv));
+
+    public override ExternalClient DeleteAndInsert(string csv) =>
+        Client($"START TRANSACTION; DELETE FROM {Table} WHERE STOCKHOUSE_ID = 1; {LoadData(Table, csv)}; COMMIT");
+
+    public override ExternalClient TruncateAndLoad(string csv) =>
+        Client($"ALTER TABLE {Table} TRUNCATE PARTITION {Partition}; {LoadData($"{Table} PARTITION ({Partition})", csv)}");
+
+    public override string TruncateAndLoadNote =>
+        "`ALTER TABLE … TRUNCATE PARTITION` then `LOAD DATA`: TRUNCATE is DDL and commits at once, so readers see the partition empty, then filling";
+
+    public override long WriteAheadBytes() => Convert.ToInt64(Status("Innodb_lsn_current"), CultureInfo.InvariantCulture);
+
+    public override (long Partition, long WorkTable) Sizes()
+    {
+        // DATA_LENGTH and INDEX_LENGTH are InnoDB's persistent statistics, which ANALYZE brings up to date.
+        Execute($"ANALYZE TABLE {Table}, {WorkTable}");
+        return (Long($"SELECT DATA_LENGTH + INDEX_LENGTH FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{Table}' AND PARTITION_NAME = '{Partition}'"),
+                Long($"SELECT DATA_LENGTH + INDEX_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{WorkTable}'"));
+    }
+
+    public override IReadOnlyList<(string Name, string Value)> Settings()
+    {
+        var names = new[] { "version", "innodb_buffer_pool_size", "innodb_flush_log_at_trx_commit", "innodb_log_file_size", "innodb_doublewrite", "log_bin", "lock_wait_timeout", "innodb_lock_wait_timeout" };
+        return names.Select(n => (n, Convert.ToString(Scalar($"SELECT @@{n}"), CultureInfo.InvariantCulture)!)).ToList();
+    }
+
+    public override string HoldTableSql(int seconds) => $"SELECT SLEEP({seconds}) FROM {Table} WHERE STOCKHOUSE_ID = 1 LIMIT 1";
+
+    public override long SessionId(DbConnection connection) => ((MySqlConnection)connection).ServerThread;
+
+    public override void CancelQuery(long sessionId) => Execute($"KILL QUERY {sessionId}");
+
+    public override string UnboundedSwapSql() => $"ALTER TABLE {Table} EXCHANGE PARTITION {Partition} WITH TABLE {WorkTable}";
+
+    private static string LoadData(string table, string csv) =>
+        $"LOAD DATA LOCAL INFILE '{csv}' INTO TABLE {table} FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' {Columns}";
+
+    private object? Status(string name)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SHOW GLOBAL STATUS LIKE '{name}'";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetValue(1) : throw new InvalidOperationException($"The server has no status variable {name}.");
+    }
+
+    private ExternalClient Client(string sql) => new("mariadb",
+        ["--no-defaults", "-h", _settings.Server, "-P", _settings.Port.ToString(CultureInfo.InvariantCulture), "-u", _settings.UserID, "--local-infile=1", _settings.Database, "-e", sql],
+        new Dictionary<string, string> { ["MYSQL_PWD"] = _settings.Password });
+}

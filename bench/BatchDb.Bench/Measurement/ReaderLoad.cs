@@ -1,0 +1,154 @@
+using System.Data.Common;
+using System.Diagnostics;
+using BatchDb.Bench.Infrastructure;
+
+namespace BatchDb.Bench.Measurement;
+
+/// <summary>
+/// A live service's readers: <c>clients</c> sessions, each on its own thread, querying 10 consecutive items of
+/// warehouse 1 at a fixed schedule that adds up to <c>queriesPerSecond</c>. Every read must return 10 rows of one version.
+/// </summary>
+internal sealed class ReaderLoad
+{
+    private const int RowsPerRead = 10;
+
+    private readonly BenchServer _server;
+    private readonly int _clients;
+    private readonly TimeSpan _interval;
+    private readonly int _items;
+    private readonly List<Thread> _threads = [];
+    private readonly List<double> _latencies = [];
+    private readonly List<string> _problems = [];
+    private readonly HashSet<string> _versions = [];
+    private readonly Lock _gate = new();
+    private long _start;
+    private long _stopAfterTicks = long.MaxValue;
+    private int _reads, _errors, _emptyOrPartial, _mixed;
+
+    public ReaderLoad(BenchServer server, int clients, int queriesPerSecond, int items)
+    {
+        _server = server;
+        _clients = clients;
+        _interval = TimeSpan.FromSeconds((double)clients / queriesPerSecond);
+        _items = items;
+    }
+
+    public void Start()
+    {
+        var start = _start = Stopwatch.GetTimestamp();
+        for (var client = 0; client < _clients; client++)
+        {
+            var phase = _interval * client / _clients;
+            var seed = client;
+            var thread = new Thread(() => Run(start, phase, seed)) { IsBackground = true, Name = $"reader {client}" };
+            _threads.Add(thread);
+            thread.Start();
+        }
+    }
+
+    /// <summary>
+    /// Schedules no more queries, lets every reader run the ones already due (a reader that was held up runs its
+    /// backlog, late, as a service would), and returns what they saw.
+    /// </summary>
+    public ReaderStats Stop()
+    {
+        Interlocked.Exchange(ref _stopAfterTicks, Stopwatch.GetElapsedTime(_start).Ticks);
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
+
+        lock (_gate)
+        {
+            return new ReaderStats(_reads, _errors, _emptyOrPartial, _mixed,
+                Samples.Percentile(_latencies, 50), Samples.Percentile(_latencies, 99), _latencies.Count == 0 ? double.NaN : _latencies.Max(),
+                _versions.Order().ToList(), _problems.Take(3).ToList());
+        }
+    }
+
+    private void Run(long start, TimeSpan phase, int seed)
+    {
+        var random = new Random(seed);
+        DbConnection? connection = null;
+        try
+        {
+            for (long k = 0; ; k++)
+            {
+                var scheduled = phase + _interval * k;
+                if (scheduled.Ticks >= Interlocked.Read(ref _stopAfterTicks))
+                {
+                    break;
+                }
+
+                var wait = scheduled - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    Thread.Sleep(wait);
+                    if (scheduled.Ticks >= Interlocked.Read(ref _stopAfterTicks))
+                    {
+                        break;
+                    }
+                }
+
+                var first = random.Next(1, _items - RowsPerRead + 2);
+                string? problem;
+                var versions = new List<string>(RowsPerRead);
+                try
+                {
+                    connection ??= _server.Open();
+                    using var command = connection.CreateCommand();
+                    command.CommandText = _server.ReaderSql(first, RowsPerRead);
+                    command.CommandTimeout = 0;
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        versions.Add(reader.GetString(0));
+                    }
+
+                    problem = null;
+                }
+                catch (DbException ex)
+                {
+                    problem = ex.Message;
+                    connection?.Dispose();
+                    connection = null;
+                }
+
+                var latency = (Stopwatch.GetElapsedTime(start) - scheduled).TotalMilliseconds;
+                Record(latency, versions, problem);
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    private void Record(double latency, List<string> versions, string? error)
+    {
+        lock (_gate)
+        {
+            _reads++;
+            _latencies.Add(latency);
+            if (error is not null)
+            {
+                _errors++;
+                _problems.Add("error: " + error);
+            }
+            else if (versions.Count != RowsPerRead)
+            {
+                _emptyOrPartial++;
+                _problems.Add($"{versions.Count} rows instead of {RowsPerRead}");
+            }
+            else if (versions.Distinct().Count() > 1)
+            {
+                _mixed++;
+                _problems.Add("versions " + string.Join(", ", versions.Distinct()));
+            }
+            else
+            {
+                _versions.Add(versions[0]);
+            }
+        }
+    }
+}

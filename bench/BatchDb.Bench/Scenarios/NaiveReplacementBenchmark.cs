@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using BatchDb.Bench.Measurement;
+using BatchDb.Bench.Reporting;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Switching;
+
+namespace BatchDb.Bench.Scenarios;
+
+/// <summary>
+/// Replacing warehouse 1 with a new copy from a file, with the readers running: load + switch against
+/// DELETE + load in one transaction and TRUNCATE + load. Each method starts from a freshly built table.
+/// </summary>
+internal static class NaiveReplacementBenchmark
+{
+    public static async Task RunAsync(BenchContext context, MarkdownReport report)
+    {
+        var (server, options) = (context.Server, context.Options);
+        var postgres = server.Provider == DatabaseProvider.PostgreSql;
+        report.Heading(3, $"{server.Name}: replacing warehouse 1");
+        report.Paragraph($"DELETE + load: `{server.DeleteAndInsert("FILE").Describe()}`. TRUNCATE + load: {server.TruncateAndLoadNote}. " +
+            $"{(postgres ? "WAL" : "Redo")} bytes are the server's {(postgres ? "WAL position (`pg_current_wal_lsn()`)" : "`Innodb_lsn_current`")} before and after each run" +
+            (postgres ? ", each run starting after a CHECKPOINT so that full-page images count the same for every method" : string.Empty) +
+            ". Sizes are data and indexes of the live partition (and of the work table, which keeps the previous copy) after the first and the last run, with no VACUUM or OPTIMIZE between.");
+        var rowsOut = new List<string[]>();
+        var targets = new List<string>();
+        foreach (var rows in options.Sizes)
+        {
+            var methods = new (string Name, Func<string, Task> Run)[]
+            {
+                ("BatchDb Import-WorkTable + Switch-Partition", async csv =>
+                {
+                    await context.ImportAsync(csv);
+                    await PartitionSwitcher.SwitchAsync(context.Connection,
+                        new SwitchPartitionRequest { Table = server.Table, Partition = server.Partition, WorkTable = server.WorkTable },
+                        NullOperationLog.Instance, CancellationToken.None);
+                }),
+                ("DELETE + load, one transaction", csv => Task.FromResult(server.DeleteAndInsert(csv).Run())),
+                ("TRUNCATE + load", csv => Task.FromResult(server.TruncateAndLoad(csv).Run())),
+            };
+            var medians = new double[methods.Length];
+            for (var m = 0; m < methods.Length; m++)
+            {
+                await context.CreateStockAsync(rows);
+                var live = '1';
+                var seconds = new List<double>();
+                var written = new List<double>();
+                var windows = new List<ReaderStats>();
+                (long Partition, long WorkTable) first = default, last = default;
+                for (var run = 0; run < options.Runs; run++)
+                {
+                    var next = live == '2' ? '3' : '2';
+                    var csv = context.WarehouseOne(rows, next);
+                    context.Say($"replace {rows:N0} rows, run {run + 1}: {methods[m].Name}");
+                    server.BeforeMeasuredWrite();
+                    var before = server.WriteAheadBytes();
+                    var readers = context.Readers(rows);
+                    readers.Start();
+                    var stopwatch = Stopwatch.StartNew();
+                    await methods[m].Run(csv);
+                    seconds.Add(stopwatch.Elapsed.TotalSeconds);
+                    windows.Add(readers.Stop());
+                    written.Add(server.WriteAheadBytes() - before);
+
+                    var state = server.LiveState();
+                    if (state != (rows, next.ToString()))
+                    {
+                        throw new InvalidOperationException($"{methods[m].Name} left {state.Rows} rows of version {state.Versions} in warehouse 1; {rows} of version {next} were expected.");
+                    }
+
+                    live = next;
+                    if (run == 0)
+                    {
+                        first = server.Sizes();
+                    }
+                }
+
+                last = server.Sizes();
+                medians[m] = Samples.Median(seconds);
+                var seen = ReaderStats.Combine(windows);
+                rowsOut.Add([MarkdownReport.Rows(rows), methods[m].Name, MarkdownReport.Seconds(medians[m]),
+                    $"{MarkdownReport.Seconds(seconds.Min())} – {MarkdownReport.Seconds(seconds.Max())}",
+                    m == 0 ? "–" : string.Empty,
+                    MarkdownReport.Bytes((long)Samples.Median(written)),
+                    $"{MarkdownReport.Bytes(first.Partition)} → {MarkdownReport.Bytes(last.Partition)}",
+                    m == 0 ? $"{MarkdownReport.Bytes(first.WorkTable)} → {MarkdownReport.Bytes(last.WorkTable)}" : "–",
+                    $"{MarkdownReport.Milliseconds(seen.P99Milliseconds)} / {MarkdownReport.Milliseconds(seen.MaxMilliseconds)}",
+                    seen.Errors.ToString(CultureInfo.InvariantCulture), seen.EmptyOrPartial.ToString(CultureInfo.InvariantCulture), seen.Mixed.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            // The ratio column, now that the DELETE + load median is known.
+            for (var m = 0; m < methods.Length; m++)
+            {
+                var row = rowsOut[^(methods.Length - m)];
+                row[4] = MarkdownReport.Ratio(medians[m] / medians[1]);
+            }
+
+            var ratio = medians[0] / medians[1];
+            targets.Add($"{MarkdownReport.Rows(rows)} rows: load + switch takes {MarkdownReport.Ratio(ratio)} the time of DELETE + load (target ≤ 0.30×: {MarkdownReport.Verdict(ratio <= 0.3)}).");
+        }
+
+        report.Table(["Rows", "Method", "Median", "Min – max", "÷ DELETE + load", postgres ? "WAL written" : "Redo written", "Partition size, run 1 → last", "Work table size",
+            "Reader p99 / max", "Errors", "Empty or partial", "Mixed"], rowsOut);
+        report.Bullets(targets);
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmarks BatchDb against outside references (psql, the mariadb client, naive SQL) on throwaway servers
+# and writes the report to docs/benchmarks.md. Not part of the tests: it takes about half an hour.
+#
+#   bash scripts/bench.sh                      100,000 and 1,000,000 rows, 5 runs, every scenario, both engines
+#   bash scripts/bench.sh --large              adds 10,000,000 rows
+#   bash scripts/bench.sh --sizes 100000 --runs 5 --only load,swap,blocked,naive --engines postgres,mariadb --report PATH
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build bench/BatchDb.Bench/BatchDb.Bench.csproj --configuration Release --verbosity quiet
+bash scripts/test-servers.sh run -- dotnet bench/BatchDb.Bench/bin/Release/net10.0/BatchDb.Bench.dll "$@"
