@@ -77,6 +77,46 @@ internal sealed class MariaDbServer(string connectionString) : BenchServer(conne
         return names.Select(n => (n, Convert.ToString(Scalar($"SELECT @@{n}"), CultureInfo.InvariantCulture)!)).ToList();
     }
 
+    /// <summary>Whether EXCHANGE PARTITION takes WITHOUT VALIDATION here (MariaDB 11.4+), which Switch-Partition then uses.</summary>
+    public bool ExchangesWithoutValidation
+    {
+        get
+        {
+            var version = ((string)Scalar("SELECT VERSION()")!).Split('-')[0].Split('.');
+            return new Version(int.Parse(version[0], CultureInfo.InvariantCulture), int.Parse(version[1], CultureInfo.InvariantCulture)) >= new Version(11, 4);
+        }
+    }
+
+    /// <summary>
+    /// Runs EXCHANGE PARTITION as Switch-Partition issues it, under SHOW PROFILE, and returns the milliseconds of the
+    /// server's own validation scan ("Verifying data with partition", which holds a lock readers pass but writers wait
+    /// for) and of the rest of the statement (the exclusive lock, the renames, the commit).
+    /// </summary>
+    public (double Validation, double Remainder) ProfileExchange()
+    {
+        using var connection = Open();
+        Execute(connection, "SET profiling = 1");
+        Execute(connection, $"ALTER TABLE {Table} EXCHANGE PARTITION {Partition} WITH TABLE {WorkTable}{(ExchangesWithoutValidation ? " WITHOUT VALIDATION" : string.Empty)}");
+        using var command = connection.CreateCommand();
+        command.CommandText = "SHOW PROFILE";
+        using var reader = command.ExecuteReader();
+        double validation = 0, rest = 0;
+        while (reader.Read())
+        {
+            var milliseconds = Convert.ToDouble(reader.GetValue(1), CultureInfo.InvariantCulture) * 1000;
+            if (reader.GetString(0) == "Verifying data with partition")
+            {
+                validation += milliseconds;
+            }
+            else
+            {
+                rest += milliseconds;
+            }
+        }
+
+        return (validation, rest);
+    }
+
     public override string HoldTableSql(int seconds) => $"SELECT SLEEP({seconds}) FROM {Table} WHERE STOCKHOUSE_ID = 1 LIMIT 1";
 
     public override long SessionId(DbConnection connection) => ((MySqlConnection)connection).ServerThread;
