@@ -2,6 +2,7 @@ using BatchDb.Bench.Infrastructure;
 using BatchDb.Bench.Measurement;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
+using BatchDb.Engine.Switching;
 using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Bench;
@@ -9,6 +10,9 @@ namespace BatchDb.Bench;
 /// <summary>One engine's server, BatchDb's connection to it, and the files every scenario loads.</summary>
 internal sealed class BenchContext(BenchOptions options, BenchServer server, BatchDbConnection connection)
 {
+    /// <summary>Rows in each of the warehouses 2…5, which no benchmark touches.</summary>
+    private const int OtherWarehouseRows = 1_000;
+
     public BenchOptions Options { get; } = options;
 
     public BenchServer Server { get; } = server;
@@ -24,7 +28,7 @@ internal sealed class BenchContext(BenchOptions options, BenchServer server, Bat
     /// </summary>
     public async Task CreateStockAsync(int rows)
     {
-        Server.CreateStock(WarehouseOne(rows, '1'), StockCsv.Write(Options.WorkDirectory, [2, 3, 4, 5], 1_000, '1'));
+        Server.CreateStock(WarehouseOne(rows, '1'), StockCsv.Write(Options.WorkDirectory, [2, 3, 4, 5], OtherWarehouseRows, '1'));
         await WorkTableOperations.CreateAsync(Connection,
             new WorkTableRequest { Table = Server.Table, Partition = Server.Partition, WorkTable = Server.WorkTable }, NullOperationLog.Instance, CancellationToken.None);
     }
@@ -34,6 +38,12 @@ internal sealed class BenchContext(BenchOptions options, BenchServer server, Bat
         WorkTableOperations.ImportAsync(Connection,
             new ImportRequest { Table = Server.Table, Partition = Server.Partition, WorkTable = Server.WorkTable, Path = csv },
             progress, NullOperationLog.Instance, CancellationToken.None);
+
+    /// <summary>Switch-Partition's engine path: warehouse 1's partition with its work table, under <paramref name="retry"/> or the cmdlet's defaults.</summary>
+    public Task<SwitchPartitionResult> SwitchAsync(LockRetryPolicy? retry = null) =>
+        PartitionSwitcher.SwitchAsync(Connection,
+            new SwitchPartitionRequest { Table = Server.Table, Partition = Server.Partition, WorkTable = Server.WorkTable, Retry = retry ?? new LockRetryPolicy() },
+            NullOperationLog.Instance, CancellationToken.None);
 
     public ReaderLoad Readers(int rows) => new(Server, Options.Readers, Options.ReaderQueriesPerSecond, rows);
 

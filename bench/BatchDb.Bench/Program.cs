@@ -3,7 +3,6 @@ using BatchDb.Bench;
 using BatchDb.Bench.Infrastructure;
 using BatchDb.Bench.Reporting;
 using BatchDb.Bench.Scenarios;
-using BatchDb.Engine.Connections;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 BenchOptions options;
@@ -38,8 +37,7 @@ foreach (var (engine, variable) in new[] { ("postgres", "BATCHDB_TEST_POSTGRES")
 var contexts = new List<BenchContext>();
 foreach (var server in servers)
 {
-    contexts.Add(new BenchContext(options, server, await BatchDbConnections.ConnectAsync(
-        new ConnectionOptions { Provider = server.Provider, ConnectionString = server.ConnectionString, Name = "bench-" + server.Name }, CancellationToken.None)));
+    contexts.Add(new BenchContext(options, server, await server.ConnectAsync()));
 }
 
 var report = new MarkdownReport();

@@ -11,9 +11,6 @@ namespace BatchDb.Bench.Infrastructure;
 /// </summary>
 internal abstract class BenchServer
 {
-    /// <summary>Rows in each of the warehouses 2…5, which no benchmark touches.</summary>
-    protected const int OtherWarehouseRows = 1_000;
-
     protected BenchServer(string connectionString) => ConnectionString = connectionString;
 
     public string ConnectionString { get; }
@@ -48,7 +45,7 @@ internal abstract class BenchServer
     }
 
     public Task<BatchDbConnection> ConnectAsync() => BatchDbConnections.ConnectAsync(
-        new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = "bench" }, CancellationToken.None);
+        new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = "bench-" + Name }, CancellationToken.None);
 
     public void Execute(string sql)
     {
@@ -80,7 +77,7 @@ internal abstract class BenchServer
 
     public void DropStock() => Execute($"DROP TABLE IF EXISTS {WorkTable}; DROP TABLE IF EXISTS {Table}");
 
-    public abstract void TruncateWorkTable();
+    public void TruncateWorkTable() => Execute($"TRUNCATE TABLE {WorkTable}");
 
     /// <summary>The rows of warehouse 1 in the live table, and their versions.</summary>
     public (long Rows, string Versions) LiveState()

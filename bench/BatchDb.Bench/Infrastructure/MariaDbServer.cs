@@ -5,11 +5,23 @@ using MySql.Data.MySqlClient;
 
 namespace BatchDb.Bench.Infrastructure;
 
-internal sealed class MariaDbServer(string connectionString) : BenchServer(connectionString)
+internal sealed class MariaDbServer : BenchServer
 {
     private const string Columns = "(STOCKHOUSE_ID, ITEM_ID, AMOUNT, VER_ID, UPD_DTTM)";
 
-    private readonly MySqlConnectionStringBuilder _settings = new(connectionString);
+    private readonly MySqlConnectionStringBuilder _settings;
+    private readonly Lazy<bool> _exchangesWithoutValidation;
+
+    public MariaDbServer(string connectionString)
+        : base(connectionString)
+    {
+        _settings = new(connectionString);
+        _exchangesWithoutValidation = new(() =>
+        {
+            var version = ((string)Scalar("SELECT VERSION()")!).Split('-')[0].Split('.');
+            return new Version(int.Parse(version[0], CultureInfo.InvariantCulture), int.Parse(version[1], CultureInfo.InvariantCulture)) >= new Version(11, 4);
+        });
+    }
 
     public override DatabaseProvider Provider => DatabaseProvider.MySql;
 
@@ -48,8 +60,6 @@ internal sealed class MariaDbServer(string connectionString) : BenchServer(conne
         Execute($"ANALYZE TABLE {Table}");
     }
 
-    public override void TruncateWorkTable() => Execute($"TRUNCATE TABLE {WorkTable}");
-
     public override ExternalClient ClientLoad(string table, string csv) => Client(LoadData(table, csv));
 
     public override ExternalClient DeleteAndInsert(string csv) =>
@@ -78,14 +88,7 @@ internal sealed class MariaDbServer(string connectionString) : BenchServer(conne
     }
 
     /// <summary>Whether EXCHANGE PARTITION takes WITHOUT VALIDATION here (MariaDB 11.4+), which Switch-Partition then uses.</summary>
-    public bool ExchangesWithoutValidation
-    {
-        get
-        {
-            var version = ((string)Scalar("SELECT VERSION()")!).Split('-')[0].Split('.');
-            return new Version(int.Parse(version[0], CultureInfo.InvariantCulture), int.Parse(version[1], CultureInfo.InvariantCulture)) >= new Version(11, 4);
-        }
-    }
+    public bool ExchangesWithoutValidation => _exchangesWithoutValidation.Value;
 
     /// <summary>
     /// Runs EXCHANGE PARTITION as Switch-Partition issues it, under SHOW PROFILE, and returns the milliseconds of the

@@ -37,8 +37,6 @@ internal sealed class PostgresServer(string connectionString) : BenchServer(conn
         Execute($"VACUUM ANALYZE {Table}");
     }
 
-    public override void TruncateWorkTable() => Execute($"TRUNCATE {WorkTable}");
-
     public override ExternalClient ClientLoad(string table, string csv) => Psql(false, $"\\copy {table} FROM '{csv}' CSV");
 
     public override ExternalClient DeleteAndInsert(string csv) =>

@@ -18,7 +18,6 @@ internal sealed class ReaderLoad
     private readonly int _items;
     private readonly List<Thread> _threads = [];
     private readonly List<double> _latencies = [];
-    private readonly List<string> _problems = [];
     private readonly HashSet<string> _versions = [];
     private readonly Lock _gate = new();
     private long _start;
@@ -62,7 +61,7 @@ internal sealed class ReaderLoad
         {
             return new ReaderStats(_reads, _errors, _emptyOrPartial, _mixed,
                 Samples.Percentile(_latencies, 50), Samples.Percentile(_latencies, 99), _latencies.Count == 0 ? double.NaN : _latencies.Max(),
-                _versions.Order().ToList(), _problems.Take(3).ToList());
+                _versions.Order().ToList());
         }
     }
 
@@ -91,7 +90,7 @@ internal sealed class ReaderLoad
                 }
 
                 var first = random.Next(1, _items - RowsPerRead + 2);
-                string? problem;
+                var failed = false;
                 var versions = new List<string>(RowsPerRead);
                 try
                 {
@@ -104,18 +103,16 @@ internal sealed class ReaderLoad
                     {
                         versions.Add(reader.GetString(0));
                     }
-
-                    problem = null;
                 }
-                catch (DbException ex)
+                catch (DbException)
                 {
-                    problem = ex.Message;
+                    failed = true;
                     connection?.Dispose();
                     connection = null;
                 }
 
                 var latency = (Stopwatch.GetElapsedTime(start) - scheduled).TotalMilliseconds;
-                Record(latency, versions, problem);
+                Record(latency, versions, failed);
             }
         }
         finally
@@ -124,26 +121,23 @@ internal sealed class ReaderLoad
         }
     }
 
-    private void Record(double latency, List<string> versions, string? error)
+    private void Record(double latency, List<string> versions, bool failed)
     {
         lock (_gate)
         {
             _reads++;
             _latencies.Add(latency);
-            if (error is not null)
+            if (failed)
             {
                 _errors++;
-                _problems.Add("error: " + error);
             }
             else if (versions.Count != RowsPerRead)
             {
                 _emptyOrPartial++;
-                _problems.Add($"{versions.Count} rows instead of {RowsPerRead}");
             }
             else if (versions.Distinct().Count() > 1)
             {
                 _mixed++;
-                _problems.Add("versions " + string.Join(", ", versions.Distinct()));
             }
             else
             {

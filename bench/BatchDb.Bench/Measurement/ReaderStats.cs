@@ -12,8 +12,7 @@ internal sealed record ReaderStats(
     double P50Milliseconds,
     double P99Milliseconds,
     double MaxMilliseconds,
-    IReadOnlyList<string> VersionsSeen,
-    IReadOnlyList<string> FirstProblems)
+    IReadOnlyList<string> VersionsSeen)
 {
     public int Anomalies => Errors + EmptyOrPartial + Mixed;
 
@@ -25,6 +24,5 @@ internal sealed record ReaderStats(
         Samples.Median(windows.Select(w => w.P50Milliseconds)),
         Samples.Median(windows.Select(w => w.P99Milliseconds)),
         windows.Max(w => w.MaxMilliseconds),
-        windows.SelectMany(w => w.VersionsSeen).Distinct().Order().ToList(),
-        windows.SelectMany(w => w.FirstProblems).Take(3).ToList());
+        windows.SelectMany(w => w.VersionsSeen).Distinct().Order().ToList());
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using BatchDb.Bench.Infrastructure;
 using BatchDb.Bench.Measurement;
 using BatchDb.Bench.Reporting;
-using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Switching;
 
 namespace BatchDb.Bench.Scenarios;
@@ -46,9 +45,7 @@ internal static class BlockedSwapBenchmark
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                await PartitionSwitcher.SwitchAsync(context.Connection,
-                    new SwitchPartitionRequest { Table = server.Table, Partition = server.Partition, WorkTable = server.WorkTable, Retry = Policy },
-                    NullOperationLog.Instance, CancellationToken.None);
+                await context.SwitchAsync(Policy);
                 throw new InvalidOperationException("The switch succeeded while the table was held.");
             }
             catch (LockTimeoutException ex)

@@ -3,8 +3,6 @@ using BatchDb.Bench.Infrastructure;
 using BatchDb.Bench.Measurement;
 using BatchDb.Bench.Reporting;
 using BatchDb.Engine.Connections;
-using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Switching;
 
 namespace BatchDb.Bench.Scenarios;
 
@@ -47,15 +45,15 @@ internal static class SwapBenchmark
             for (var i = 0; i < options.Switches; i++)
             {
                 var stopwatch = Stopwatch.StartNew();
-                var result = await PartitionSwitcher.SwitchAsync(context.Connection,
-                    new SwitchPartitionRequest { Table = server.Table, Partition = server.Partition, WorkTable = server.WorkTable },
-                    NullOperationLog.Instance, CancellationToken.None);
+                var result = await context.SwitchAsync();
                 calls.Add(stopwatch.Elapsed.TotalMilliseconds);
                 exclusive.Add(result.SwitchDuration.TotalMilliseconds);
                 retries += result.Attempts - 1;
             }
 
             var busy = busyLoad.Stop();
+            var outside = calls.Zip(exclusive, (c, e) => c - e).ToList();
+            var exclusiveP50 = Samples.Median(exclusive);
             if (server is MariaDbServer mariaDb)
             {
                 // An even number of profiled exchanges, so the live version stays what the switches left.
@@ -63,9 +61,9 @@ internal static class SwapBenchmark
                 var (validation, rest) = (Samples.Median(profiled.Select(p => p.Validation)), Samples.Median(profiled.Select(p => p.Remainder)));
                 profileRows.Add([MarkdownReport.Rows(rows), profiled.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     MarkdownReport.Milliseconds(validation), MarkdownReport.Milliseconds(rest)]);
-                targets.Add($"{MarkdownReport.Rows(rows)} rows: the EXCHANGE statement took {MarkdownReport.Milliseconds(Samples.Median(exclusive))} at the median; " +
+                targets.Add($"{MarkdownReport.Rows(rows)} rows: the EXCHANGE statement took {MarkdownReport.Milliseconds(exclusiveP50)} at the median; " +
                     $"run apart under SHOW PROFILE it spent {MarkdownReport.Milliseconds(validation)} in the server's validation scan (readers pass) and {MarkdownReport.Milliseconds(rest)} in the exclusive step; " +
-                    $"BatchDb's own checks before it took {MarkdownReport.Milliseconds(Samples.Median(calls.Zip(exclusive, (c, e) => c - e)))}.");
+                    $"BatchDb's own checks before it took {MarkdownReport.Milliseconds(Samples.Median(outside))}.");
             }
 
             var expected = options.Switches % 2 == 0 ? "1" : "2";
@@ -75,8 +73,6 @@ internal static class SwapBenchmark
                 throw new InvalidOperationException($"After {options.Switches} switches warehouse 1 holds {state.Rows} rows of version {state.Versions}; {rows} of version {expected} were expected.");
             }
 
-            var outside = calls.Zip(exclusive, (c, e) => c - e).ToList();
-            var exclusiveP50 = Samples.Median(exclusive);
             exclusiveMedians.Add((rows, exclusiveP50));
             swapRows.Add([MarkdownReport.Rows(rows),
                 $"{MarkdownReport.Milliseconds(Samples.Median(calls))} / {MarkdownReport.Milliseconds(Samples.Percentile(calls, 99))}",
