@@ -4,7 +4,7 @@
 .DESCRIPTION
     Build    compiles the solution.
     Test     starts throwaway MariaDB and PostgreSQL servers (scripts/test-servers.sh) and runs every test project.
-    Docs     turns docs/*.md into MAML help with platyPS's New-ExternalHelp (when platyPS is installed).
+    Docs     turns docs/*.md into MAML help (en-US/BatchDb.dll-Help.xml) and about_BatchDb.help.txt (scripts/Build-Help.ps1).
     Package  produces out/BatchDb, a module folder that Import-Module accepts; includes Docs.
 .EXAMPLE
     ./build.ps1 Package
@@ -29,12 +29,7 @@ function Invoke-Native([string] $Command, [string[]] $Arguments) {
 }
 
 function Invoke-Docs {
-    if (-not (Get-Module -ListAvailable -Name platyPS)) {
-        Write-Warning 'platyPS is not installed; skipping MAML help (Install-Module platyPS to build it).'
-        return
-    }
-    Import-Module platyPS
-    New-ExternalHelp -Path (Join-Path $root 'docs') -OutputPath (Join-Path $moduleFolder 'en-US') -Force | Out-Null
+    & (Join-Path $root 'scripts/Build-Help.ps1') -ModuleFolder $moduleFolder
 }
 
 foreach ($step in $Task) {
@@ -50,7 +45,6 @@ foreach ($step in $Task) {
         }
         'Package' {
             Invoke-Native bash @((Join-Path $root 'scripts/build.sh'))
-            Invoke-Docs
             Test-ModuleManifest (Join-Path $moduleFolder 'BatchDb.psd1') | Out-Null
             Write-Host "Module ready: $moduleFolder"
         }
