@@ -4,6 +4,7 @@ using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Executions;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb;
 
@@ -18,6 +19,7 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ValidateLength(1, 200)]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string? BatchName { get; set; }
 
     /// <summary>Runs an engine operation, recorded in the ledger with its record count and outcome.</summary>

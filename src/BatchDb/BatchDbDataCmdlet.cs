@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb;
 
@@ -11,6 +12,7 @@ public abstract class BatchDbDataCmdlet : BatchDbCmdlet
     /// <summary>The connection from Connect-BatchDb, or its name. Defaults to the most recent connection in this session.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ConnectionTransformation]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public BatchDbConnection? Connection { get; set; }
 
     protected BatchDbConnection ResolveConnection() =>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Switching;
+using BatchDb.Completion;
 
 namespace BatchDb;
 
@@ -12,11 +13,13 @@ public abstract class BatchDbSwitchCmdlet : BatchDbChangeCmdlet
     /// <summary>The live table (or view), optionally qualified by database or schema.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     /// <summary>The off-screen table; each cmdlet documents its default.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? WorkTable { get; set; }
 
     [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BatchDb.Completion;
 
 namespace BatchDb;
 
@@ -11,16 +12,19 @@ public abstract class BatchDbWorkTableCmdlet : BatchDbChangeCmdlet
     /// <summary>The live table (or view switch), optionally qualified by database or schema.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     /// <summary>The partition, as named in the table's definition (on PostgreSQL, the partition's table name).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
     public string? Partition { get; set; }
 
     /// <summary>The work table; the engine's default is &lt;Table&gt;_&lt;Partition&gt;, or &lt;Table&gt;_work.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? WorkTable { get; set; }
 
     /// <summary>The work table as ShouldProcess messages show it.</summary>

@@ -23,6 +23,12 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// </summary>
     public abstract Task<QualifiedName> ResolveAsync(QualifiedName name, CancellationToken cancellationToken);
 
+    /// <summary>Table and view names of a schema (the session's default when null), partitions left out.</summary>
+    public abstract Task<IReadOnlyList<string>> ListTableNamesAsync(string? schema, CancellationToken cancellationToken);
+
+    /// <summary>The partitions of a resolved table, as -Partition takes them; empty when it has none.</summary>
+    public abstract Task<IReadOnlyList<string>> ListPartitionNamesAsync(QualifiedName table, CancellationToken cancellationToken);
+
     public abstract Task<TableKind> DescribeTableAsync(QualifiedName table, CancellationToken cancellationToken);
 
     public async Task<bool> TableExistsAsync(QualifiedName table, CancellationToken cancellationToken) =>

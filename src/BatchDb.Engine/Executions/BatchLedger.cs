@@ -41,6 +41,15 @@ public static class BatchLedger
         return await ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The batch names of the ledger's runs and schedules; empty when there is no ledger.</summary>
+    public static async Task<IReadOnlyList<string>> GetBatchNamesAsync(BatchDbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        return await Ledger.OpenAsync(session, connection, cancellationToken).ConfigureAwait(false) is { } ledger
+            ? await ledger.BatchNamesAsync(cancellationToken).ConfigureAwait(false)
+            : [];
+    }
+
     /// <summary>Per batch, its runs that started in [since, until).</summary>
     public static async Task<IReadOnlyList<BatchStatistic>> GetStatisticsAsync(BatchDbConnection connection, string? name, DateTimeOffset since, DateTimeOffset until,
         CancellationToken cancellationToken)

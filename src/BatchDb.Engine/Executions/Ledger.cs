@@ -183,6 +183,15 @@ internal sealed class Ledger
         return executions;
     }
 
+    /// <summary>Every batch name the ledger knows, from its runs and its schedules.</summary>
+    public async Task<IReadOnlyList<string>> BatchNamesAsync(CancellationToken cancellationToken)
+    {
+        var rows = await Session.QueryRowsAsync(
+            $"SELECT batch_name FROM {Executions} WHERE parent_id IS NULL UNION SELECT batch_name FROM {Schedule} ORDER BY 1",
+            cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => (string)r[0]!).ToList();
+    }
+
     public async Task<IReadOnlyList<BatchStatistic>> StatisticsAsync(string? name, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var seconds = Sql.Seconds("start_time", "end_time");

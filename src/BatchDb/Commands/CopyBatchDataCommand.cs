@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Extracts;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -21,10 +22,12 @@ public sealed class CopyBatchDataCommand : BatchDbChangeCmdlet
     /// <summary>The online database to read from (a connection or its name).</summary>
     [Parameter(Mandatory = true)]
     [ConnectionTransformation]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public BatchDbConnection? Source { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = TableSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string SourceTable { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ParameterSetName = QuerySet)]
@@ -35,6 +38,7 @@ public sealed class CopyBatchDataCommand : BatchDbChangeCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     [Alias("StagingTable")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true)]

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -15,9 +16,11 @@ public sealed class DisconnectBatchDbCommand : BatchDbCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ConnectionSet)]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public BatchDbConnection? Connection { get; set; }
 
     protected override void ProcessRecordCore()

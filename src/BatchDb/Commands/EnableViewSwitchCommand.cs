@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.ViewSwitching;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -15,6 +16,7 @@ public sealed class EnableViewSwitchCommand : BatchDbSwitchCmdlet
     /// <summary>The name the current table gets; the default is &lt;Table&gt;_a.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? LiveTable { get; set; }
 
     protected override void ProcessRecordCore()

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BatchDb.Engine.Connections;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -12,6 +13,7 @@ public sealed class GetBatchDbConnectionCommand : BatchDbCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[] Name { get; set; } = ["*"];
 
     protected override void ProcessRecordCore()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Executions;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -19,6 +20,7 @@ public sealed class GetBatchExecutionCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string? Name { get; set; }
 
     [Parameter(ParameterSetName = FilterSet)]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Schedules;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -12,6 +13,7 @@ public sealed class GetBatchScheduleCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string? Name { get; set; }
 
     [Parameter]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Executions;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -15,6 +16,7 @@ public sealed class GetBatchStatisticCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary>The window's start; the default is 7 days ago.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -10,6 +11,7 @@ public sealed class GetMonthlyPartitionCommand : BatchDbDataCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     protected override void ProcessRecordCore()

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BatchDb.Engine.Csv;
 using BatchDb.Engine.WorkTables;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -36,6 +37,7 @@ public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EncodingNameCompleter))]
     public string Encoding { get; set; } = "utf-8";
 
     [Parameter]

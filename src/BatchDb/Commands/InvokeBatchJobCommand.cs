@@ -3,6 +3,7 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using BatchDb.Engine.Executions;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -22,6 +23,7 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [ValidateNotNullOrEmpty]
     [ValidateLength(1, 200)]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1)]

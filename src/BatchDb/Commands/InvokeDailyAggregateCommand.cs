@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Aggregates;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -20,10 +21,12 @@ public sealed class InvokeDailyAggregateCommand : BatchDbChangeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Table")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string SourceTable { get; set; } = "staging_orders";
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string AggregateTable { get; set; } = "daily_sales";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DateSet)]
@@ -37,6 +40,7 @@ public sealed class InvokeDailyAggregateCommand : BatchDbChangeCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TimeZoneCompleter))]
     public string TimeZone { get; set; } = "UTC";
 
     [Parameter]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -13,6 +14,7 @@ public sealed class NewMonthlyPartitionCommand : BatchDbChangeCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     [Parameter]

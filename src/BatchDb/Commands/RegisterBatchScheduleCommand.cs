@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Schedules;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -15,6 +16,7 @@ public sealed class RegisterBatchScheduleCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [ValidateNotNullOrEmpty]
     [ValidateLength(1, 200)]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -25,6 +27,7 @@ public sealed class RegisterBatchScheduleCommand : BatchDbDataCmdlet
     /// <summary>The time zone of the expression's times: an IANA id such as Asia/Tokyo, or UTC (the default).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TimeZoneCompleter))]
     public string TimeZone { get; set; } = "UTC";
 
     /// <summary>How long a run may take; Invoke-BatchJob uses it when given no -Timeout.</summary>

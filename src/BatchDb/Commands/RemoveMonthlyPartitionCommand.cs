@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -17,6 +18,7 @@ public sealed class RemoveMonthlyPartitionCommand : BatchDbChangeCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
 
     /// <summary>Whole months to keep before the current one; older partitions are retired.</summary>

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using BatchDb.Engine.Executions;
 using BatchDb.Internal;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -18,6 +19,7 @@ public sealed class StartBatchExecutionCommand : BatchDbDataCmdlet
     [Alias("BatchName")]
     [ValidateNotNullOrEmpty]
     [ValidateLength(1, 200)]
+    [ArgumentCompleter(typeof(BatchNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Recorded with the execution as JSON.</summary>

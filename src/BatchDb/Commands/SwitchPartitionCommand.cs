@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Switching;
+using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -14,6 +15,7 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
     /// <summary>The partition, as named in the table's definition (on PostgreSQL, the partition's table name).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
     public string Partition { get; set; } = string.Empty;
 
     [Parameter]
