@@ -54,6 +54,19 @@ function Connect-TestServer([string] $Provider, [string] $Name = 'test', [string
     Connect-BatchDb -Provider $Provider -ConnectionString (Get-TestConnectionString $Provider $Database) -Name $Name
 }
 
+# A [powershell] in a new runspace with the built module imported and a default connection to the engine's test
+# server: for watching its streams, or stopping it, from the test.
+function New-TestPowerShell([string] $Provider) {
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddArgument((Get-TestModulePath)).AddStatement().
+        AddCommand('Connect-BatchDb').AddParameters(@{ Provider = $Provider; ConnectionString = (Get-TestConnectionString $Provider) }).AddStatement().
+        AddCommand('Out-Null')
+    $ps.Invoke() | Out-Null
+    if ($ps.HadErrors) { throw "Could not prepare the runspace: $($ps.Streams.Error -join '; ')" }
+    $ps.Commands.Clear()
+    $ps
+}
+
 # Runs SQL through the engine's own client (psql / mariadb) and returns each row as 'a|b|c'.
 function Invoke-TestSql {
     param([Parameter(Mandatory)][string] $Provider, [Parameter(Mandatory)][string] $Sql, [string] $Database)

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using BatchDb.Completion;
+using BatchDb.Engine.Errors;
+using BatchDb.Internal;
 using BatchDb.Engine.Csv;
 using BatchDb.Engine.WorkTables;
-using BatchDb.Completion;
 
 namespace BatchDb.Commands;
 
@@ -9,15 +11,22 @@ namespace BatchDb.Commands;
 /// Import-WorkTable: loads a CSV file into a partition's or a table's work table with the database's bulk path,
 /// checks every row, the row count and the server's warnings, and leaves the live table untouched.
 /// </summary>
-[Cmdlet(VerbsData.Import, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Import, "WorkTable", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ImportResult))]
 public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
 {
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "PSPath")]
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "FullName", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     [Parameter]
     public char Delimiter { get; set; } = ',';
@@ -67,29 +76,66 @@ public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
             Columns = Columns,
             NullText = NullText,
         };
-        foreach (var pattern in Path)
+        if (ResolveFile() is not { } file || !ShouldProcess($"{WorkTableForDisplay} on {connection}", $"Empty and load from {file}"))
         {
-            foreach (var file in GetResolvedProviderPathFromPSPath(pattern, out _))
+            return;
+        }
+
+        var request = new ImportRequest
+        {
+            Table = Table,
+            Partition = Partition,
+            WorkTable = WorkTable,
+            Path = file,
+            Format = format,
+            MinimumRowRatio = MinimumRowRatio,
+            Force = Force,
+        };
+        WriteObject(RunRecorded(connection, Partition is null ? Table : $"{Table} {Partition}",
+            new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Path"] = file },
+            countsTowardRun: true, (progress, log, token) => WorkTableOperations.ImportAsync(connection, request, progress, log, token), r => r.RowsLoaded));
+    }
+
+    /// <summary>
+    /// The one file this record loads. Each load empties the work table first, so a -Path that matches no file
+    /// or several is an error (files from Get-ChildItem come one per pipeline record).
+    /// </summary>
+    private string? ResolveFile()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        var files = new List<string>();
+        foreach (var path in literal ? LiteralPath : Path)
+        {
+            try
             {
-                if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"Empty and load from {file}"))
+                var resolved = literal
+                    ? [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)]
+                    : GetResolvedProviderPathFromPSPath(path, out _);
+                if (resolved.Count == 0 || (literal && !File.Exists(resolved[0])))
                 {
-                    continue;
+                    throw new ItemNotFoundException(path);
                 }
 
-                var request = new ImportRequest
-                {
-                    Table = Table,
-                    Partition = Partition,
-                    WorkTable = WorkTable,
-                    Path = file,
-                    Format = format,
-                    MinimumRowRatio = MinimumRowRatio,
-                    Force = Force,
-                };
-                WriteObject(RunRecorded(connection, Partition is null ? Table : $"{Table} {Partition}",
-                    new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Path"] = file },
-                    countsTowardRun: true, (progress, log, token) => WorkTableOperations.ImportAsync(connection, request, progress, log, token), r => r.RowsLoaded));
+                files.AddRange(resolved);
+            }
+            catch (ItemNotFoundException)
+            {
+                WriteError(ErrorMapper.ToErrorRecord(new BatchDbException(ErrorIds.FileNotFound, BatchDbErrorKind.ObjectNotFound,
+                    literal || !WildcardPattern.ContainsWildcardCharacters(path)
+                        ? $"The file '{path}' does not exist."
+                        : $"No file matches '{path}'. Use -LiteralPath for a name with [ ] * or ? in it."), path));
+                return null;
             }
         }
+
+        if (files.Count > 1)
+        {
+            WriteError(ErrorMapper.ToErrorRecord(new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"-Path names {files.Count} files ({string.Join(", ", files.Take(3))}{(files.Count > 3 ? ", …" : "")}), but a work table takes one: "
+                + "each load replaces the last. Pipe the files one at a time, each with its -Partition."), string.Join(", ", files)));
+            return null;
+        }
+
+        return files[0];
     }
 }

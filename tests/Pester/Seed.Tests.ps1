@@ -1,0 +1,202 @@
+# Seed 002 end to end in a real pwsh, on both engines: New-WorkTable, Import-WorkTable | Switch-Partition and back,
+# -WhatIf, errors as error records, -ErrorAction, progress and verbose streams, ForEach-Object -Parallel, stopping.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    $engines = @(Get-TestEngine)
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    Import-BuiltBatchDb
+
+    $warehouse3 = 1..10 | ForEach-Object { '3|1234567-{0:d2}|{1}|1|2015-09-23 16:32:49' -f $_, @(82, 146, 593, 341, 788, 895, 133, 261, 427, 269)[$_ - 1] }
+    $before1 = 1..10 | ForEach-Object { '1|1234567-{0:d2}|{1}|1|2015-09-23 16:33:52' -f $_, @(313, 600, 702, 395, 903, 679, 2, 158, 518, 75)[$_ - 1] }
+    $after1 = 1..10 | ForEach-Object { '1|1234567-{0:d2}|{1}|1|2015-09-23 16:45:12' -f $_, @(400, 600, 400, 400, 600, 400, 400, 600, 400, 400)[$_ - 1] }
+    $seedCsv = Get-TestDataPath 'T_STOCK_S01.csv'
+}
+
+Describe 'The seed scenario on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "seed-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $work = "${table}_S01"
+    }
+    AfterAll { Disconnect-BatchDb -Name "seed-$provider" -ErrorAction Ignore }
+
+    It 'shows warehouses 1 and 3 as the article does before the switch' {
+        Get-TestStockRow $provider $table | Should -Be @($before1 + $warehouse3)
+    }
+
+    It 'creates the work table with the live definition' {
+        $info = New-WorkTable -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false
+        $info.Created | Should -BeTrue
+        $info.WorkTable | Should -BeLike "*.$work"
+        $info.PartitionBound | Should -Match 'LIST'
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $work" | Should -Be '0'
+    }
+
+    It 'loads the file, switches warehouse 1 in, and keeps the old rows in the work table' {
+        $result = Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Path $seedCsv -Connection $connection |
+            Switch-Partition -Confirm:$false
+        $result.Attempts | Should -Be 1
+        $result.LiveRows | Should -Be 10
+        $result.WorkTableRows | Should -Be 10
+        Get-TestStockRow $provider $table | Should -Be @($after1 + $warehouse3)
+        Get-TestStockRow $provider $work -Warehouse 1 | Should -Be $before1
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $table WHERE STOCKHOUSE_ID IN (2, 4, 5)" | Should -Be '30'
+    }
+
+    It 'swaps back at once' {
+        Switch-Partition -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false | Out-Null
+        Get-TestStockRow $provider $table | Should -Be @($before1 + $warehouse3)
+        Get-TestStockRow $provider $work -Warehouse 1 | Should -Be $after1
+    }
+
+    It '-WhatIf on the switch changes neither table' {
+        $output = Switch-Partition -Table $table -Partition $partition -WorkTable $work -Connection $connection -WhatIf
+        $output | Should -BeNullOrEmpty
+        Get-TestStockRow $provider $table | Should -Be @($before1 + $warehouse3)
+        Get-TestStockRow $provider $work -Warehouse 1 | Should -Be $after1
+    }
+
+    It '-WhatIf on the import creates no work table' {
+        $other = Get-TestPartitionName $provider $table 2
+        Import-WorkTable -Table $table -Partition $other -WorkTable "${table}_whatif" -Path $seedCsv -Connection $connection -WhatIf | Should -BeNullOrEmpty
+        $exists = if ($provider -eq 'PostgreSql') { "SELECT COUNT(*) FROM pg_class WHERE relname = lower('${table}_whatif')" }
+                  else { "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}_whatif'" }
+        Invoke-TestSql $provider $exists | Should -Be '0'
+    }
+
+    It 'refuses rows of another warehouse with RowsOutsidePartition, and the live table stays' {
+        $wrong = Join-Path $TestDrive "wrong-$provider.csv"
+        (Get-Content $seedCsv) -replace '^"1"', '"2"' | Set-Content $wrong
+        $output = Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Path $wrong -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue
+        $output | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'RowsOutsidePartition,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failures[0].Exception.Message | Should -Match '2'
+        Get-TestStockRow $provider $table | Should -Be @($before1 + $warehouse3)
+    }
+
+    It 'stops the script with -ErrorAction Stop and names the missing file' {
+        $missing = Join-Path $TestDrive 'no-such-file.csv'
+        $caught = $null
+        try {
+            Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Path $missing -Connection $connection -ErrorAction Stop
+            $reached = $true
+        } catch {
+            $caught = $_
+        }
+        $reached | Should -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+        $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $caught.Exception.Message | Should -Match 'no-such-file\.csv'
+    }
+
+    It 'takes a name with brackets through -LiteralPath, and refuses it as a -Path pattern that matches nothing' {
+        $odd = Join-Path $TestDrive 's01[1].csv'
+        Copy-Item -LiteralPath $seedCsv -Destination $odd
+        Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Path $odd -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+        $failures[0].Exception.Message | Should -Match 'LiteralPath'
+        $loaded = Import-WorkTable -Table $table -Partition $partition -WorkTable $work -LiteralPath $odd -Connection $connection
+        $loaded.RowsLoaded | Should -Be 10
+        $piped = Get-Item -LiteralPath $odd | Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Connection $connection
+        $piped.Path | Should -Be $odd
+    }
+
+    It 'refuses a -Path that matches several files, and loads none of them' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "many-$provider")
+        Copy-Item $seedCsv (Join-Path $folder 'a.csv'); Copy-Item $seedCsv (Join-Path $folder 'b.csv')
+        Import-WorkTable -Table $table -Partition $partition -WorkTable "${table}_many" -Path (Join-Path $folder '*.csv') -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+        $failures[0].Exception.Message | Should -Match '2 files'
+    }
+
+    It 'names a missing table with TableNotFound' {
+        Import-WorkTable -Table 'NO_SUCH_TABLE' -Partition $partition -Path $seedCsv -Connection $connection -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'TableNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].Exception.Message | Should -Match 'NO_SUCH_TABLE'
+    }
+
+    It 'reports progress while loading and each step in verbose text' {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; WorkTable = $work; Path = $seedCsv; Verbose = $true })
+        $out = $ps.Invoke()
+        $ps.HadErrors | Should -BeFalse
+        $out[0].RowsLoaded | Should -Be 10
+        $ps.Streams.Progress.Count | Should -BeGreaterThan 1
+        $ps.Streams.Progress.StatusDescription | Where-Object { $_ -like 'Loading*' } | Should -Not -BeNullOrEmpty
+        ($ps.Streams.Progress | Select-Object -Last 1).RecordType | Should -Be 'Completed'
+        ($ps.Streams.Verbose.Message -join "`n") | Should -Match 'Loaded 10 rows from .*T_STOCK_S01\.csv'
+        $ps.Runspace.Dispose()
+        $ps.Dispose()
+    }
+}
+
+Describe 'Parallel loads with named connections on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        foreach ($w in 2, 4, 5) {
+            (Get-Content $seedCsv) -replace '^"1"', "`"$w`"" -replace '"1","2015', '"2","2015' | Set-Content (Join-Path $TestDrive "s0$w-$provider.csv")
+        }
+    }
+
+    It 'switches three warehouses from three runspaces, each with its own named connection' {
+        $module = Get-TestModulePath
+        $cs = Get-TestConnectionString $provider
+        $results = 2, 4, 5 | ForEach-Object -ThrottleLimit 3 -Parallel {
+            Import-Module $using:module
+            $name = "w$_"
+            Connect-BatchDb -Provider $using:provider -ConnectionString $using:cs -Name $name | Out-Null
+            $partition = if ($using:provider -eq 'PostgreSql') { "$(($using:table).ToLowerInvariant())_p_s0$_" } else { "P_S0$_" }
+            Import-WorkTable -Table $using:table -Partition $partition -Path (Join-Path $using:TestDrive "s0$_-$($using:provider).csv") -Connection $name |
+                Switch-Partition -Confirm:$false
+        }
+        $results | Should -HaveCount 3
+        $results.LiveRows | Should -Be @(10, 10, 10)
+        Invoke-TestSql $provider "SELECT STOCKHOUSE_ID, COUNT(*), MIN(VER_ID), MAX(VER_ID) FROM $table GROUP BY STOCKHOUSE_ID ORDER BY 1" |
+            Should -Be @('1|10|1|1', '2|10|2|2', '3|10|1|1', '4|10|2|2', '5|10|2|2')
+        Get-BatchDbConnection -Name 'w*' | Should -BeNullOrEmpty -Because 'each runspace keeps its own connections'
+    }
+}
+
+Describe 'Stopping a running import on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $big = Join-Path $TestDrive "big-$provider.csv"
+        $writer = [IO.StreamWriter]::new($big)
+        for ($i = 0; $i -lt 1500000; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") }
+        $writer.Dispose()
+    }
+
+    It 'stops promptly when the pipeline is stopped, and the live partition is unchanged' {
+        $partition = Get-TestPartitionName $provider $table 1
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big })
+        $handle = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(30)
+        while (-not ($ps.Streams.Progress.StatusDescription -like 'Loading*') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Start-Sleep -Milliseconds 300
+        $handle.IsCompleted | Should -BeFalse -Because 'the load of 1.5M rows must still be running when it is stopped'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Runspace.Dispose()
+        $ps.Dispose()
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}
