@@ -141,6 +141,31 @@ Describe 'The seed scenario on <_>' -ForEach $engines {
     }
 }
 
+Describe 'The nightly cycle, again and again, on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "cycle-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $bumped = Join-Path $TestDrive "bumped-$provider.csv"
+    }
+
+    It 'loads, switches and re-creates the work table five times, by default and by explicit name' {
+        foreach ($cycle in 1..5) {
+            (Get-Content $seedCsv) -replace '"1","2015', "`"$cycle`",`"2015" | Set-Content $bumped
+            $imported = Import-WorkTable -Table $table -Partition $partition -Path $bumped -Connection $connection
+            $imported.RowsLoaded | Should -Be 10
+            $imported | Switch-Partition -Confirm:$false | Out-Null
+            Invoke-TestSql $provider "SELECT MIN(VER_ID), MAX(VER_ID), COUNT(*) FROM $table WHERE STOCKHOUSE_ID = 1" | Should -Be "$cycle|$cycle|10"
+            $recreated = New-WorkTable -Table $table -Partition $partition -WorkTable "${table}_S01_NEW" -Connection $connection -Force -Confirm:$false
+            $recreated.Created | Should -BeTrue
+            New-WorkTable -Table $table -Partition $partition -Connection $connection -Force -Confirm:$false | Out-Null
+        }
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $table" | Should -Be '50'
+    }
+}
+
 Describe 'Parallel loads with named connections on <_>' -ForEach $engines {
     BeforeAll {
         $provider = $_

@@ -112,6 +112,8 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
         await ExecuteAsync($"CREATE TABLE {Quote(workTable)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken).ConfigureAwait(false);
         if (partition is not null)
         {
+            // A partition that was switched in before still carries the bound constraint of its work-table days; LIKE copied it.
+            await ExecuteAsync($"ALTER TABLE {Quote(workTable)} DROP CONSTRAINT IF EXISTS {Quote(BoundConstraint)}", cancellationToken).ConfigureAwait(false);
             await AddBoundConstraintAsync(partition, workTable, cancellationToken).ConfigureAwait(false);
         }
 

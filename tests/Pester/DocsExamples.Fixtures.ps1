@@ -1,0 +1,345 @@
+# One fixture per docs page for DocsExamples.Tests.ps1 (dot-sourced there):
+#   Engines        the engines the page's examples run on (an example that names its provider runs on that one)
+#   Setup          { param($provider, $folder) }  databases and tables, in the test's runspace
+#   Prelude        PowerShell run in the page's session before its examples: the connections and runs the page
+#                  assumes ({PROVIDER}, {PORT}, {MYSQL_PORT} and {POSTGRES_PORT} are filled in)
+#   Before[n]      { param($provider, $folder, $session) }  state example n assumes beyond the previous examples
+#   Only[n]        the one engine example n is written for
+#   ReportsErrors  examples that are meant to write an error
+#   Checks[n]      { param($result, $provider, $session) }  Pester assertions on example n's output and tables
+function New-DocFixture {
+    param([string[]] $Engines = @('MySql', 'PostgreSql'), [scriptblock] $Setup, [string] $Prelude, [hashtable] $Checks,
+          [hashtable] $Only = @{}, [hashtable] $Before = @{}, [int[]] $ReportsErrors = @())
+    @{ Engines = $Engines; Setup = $Setup; Prelude = $Prelude; Checks = $Checks; Only = $Only; Before = $Before; ReportsErrors = $ReportsErrors }
+}
+
+# SQL against database shop or batch of the engine; rows as 'a|b'.
+function Shop([string] $Provider, [string] $Sql) { Invoke-TestSql $Provider -Database shop $Sql }
+function Batch([string] $Provider, [string] $Sql) { Invoke-TestSql $Provider -Database batch $Sql }
+function Get-LedgerTable([string] $Provider, [string] $Name) { if ($Provider -eq 'PostgreSql') { "batch.$Name" } else { $Name } }
+function Get-WarehouseSum([string] $Provider, [int] $Warehouse) { Shop $Provider "SELECT SUM(AMOUNT) FROM T_STOCK WHERE STOCKHOUSE_ID = $Warehouse" }
+function Get-SessionValue($Session, [string] $Code) { $Session.Commands.Clear(); @($Session.AddScript($Code).Invoke()) }
+
+$connectShop = 'Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database shop -Credential $cred -Name shop | Out-Null'
+$connectBatch = 'Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database batch -Credential $cred -Name batch | Out-Null'
+$connectDwh = 'Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database analytics -Credential $cred -Name dwh | Out-Null'
+$initializeLedger = 'Initialize-BatchSchema -Confirm:$false | Out-Null'
+$someRuns = @'
+Invoke-BatchJob -Name stock-s01 -ScriptBlock { 'loaded' } -Confirm:$false | Out-Null
+Invoke-BatchJob -Name stock-s02 -ScriptBlock { throw 'upstream file missing' } -Confirm:$false -ErrorAction Ignore | Out-Null
+$held = Start-BatchExecution -Name manual-s03
+'@
+$seedAfter = '4600'   # warehouse 1's amounts in T_STOCK_S01.csv
+$seedBefore = '4345'  # warehouse 1's amounts in T_STOCK.csv
+
+$DocsFixtures = @{
+    'Complete-BatchExecution' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+    } -Prelude "$connectShop`n$initializeLedger" -Before @{
+        1 = {
+            param($provider, $folder, $session)
+            $sequence = if ($provider -eq 'PostgreSql') { 'ALTER TABLE batch.batch_executions ALTER COLUMN execution_id RESTART WITH 4711' } else { 'ALTER TABLE batch_executions AUTO_INCREMENT = 4711' }
+            Shop $provider $sequence
+            Get-SessionValue $session 'Start-BatchExecution -Name upstream-import | Out-Null; $run = Start-BatchExecution -Name stock-s01; Start-BatchExecution -Name manual-fix | Out-Null' | Out-Null
+        }
+    } -Checks @{
+        1 = { param($r, $p) Shop $p "SELECT status, records_processed FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'stock-s01'" | Should -Be 'Succeeded|1200' }
+        2 = { param($r, $p) Shop $p "SELECT batch_name, status, error_message FROM $(Get-LedgerTable $p batch_executions) WHERE execution_id = 4711" | Should -Be 'upstream-import|Failed|upstream file missing' }
+        3 = { param($r, $p) Shop $p "SELECT status, error_message FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'manual-fix'" | Should -Be 'Failed|closed by operator' }
+    }
+
+    'Connect-BatchDb' = New-DocFixture -Engines MySql -Setup {
+        Initialize-ShopDatabase MySql
+        New-TestDatabase PostgreSql warehouse
+        New-TestDatabase PostgreSql analytics
+    } -Checks @{
+        1 = { param($r) $r.Output[0].Name | Should -Be 'shop'; $r.Output[0].Provider | Should -Be 'MySql' }
+        2 = { param($r) $r.Text | Should -Match 'Name\s+: warehouse'; $r.Text | Should -Match 'ServerVersion\s+: 15' }
+        3 = {
+            param($r)
+            ($r.Output | Where-Object RowsLoaded).RowsLoaded | Should -Be 10
+            Shop MySql 'SELECT SUM(AMOUNT) FROM T_STOCK_P_S01' | Should -Be $seedAfter
+            Get-WarehouseSum MySql 1 | Should -Be $seedBefore
+        }
+    }
+
+    'Copy-BatchData' = New-DocFixture -Engines PostgreSql -Setup {
+        Initialize-ShopDatabase PostgreSql
+        Initialize-ShopDatabase MySql
+        Initialize-BatchDatabase PostgreSql
+        Batch PostgreSql 'CREATE TABLE batch.staging_mariadb_orders (id uuid, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+    } -Prelude @'
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential $cred -Name shop-mariadb | Out-Null
+Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database batch -Credential $cred -Name batch | Out-Null
+Initialize-BatchSchema -Connection batch -Confirm:$false | Out-Null
+'@ -Before @{
+        3 = { Shop PostgreSql "UPDATE orders SET amount = amount + 1, updated_at = '2026-11-23 01:00' WHERE id IN ('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002')" }
+    } -Checks @{
+        1 = {
+            param($r)
+            $r.Output[-1].RowsCopied | Should -Be 60
+            Batch PostgreSql "SELECT COUNT(*) FROM batch.staging_orders WHERE user_id = '10000000-0000-0000-0000-000000000001'" | Should -Be '60'
+        }
+        2 = {
+            param($r)
+            $r.Output[0].RowsCopied | Should -Be 48
+            Batch PostgreSql "SELECT COUNT(*), MIN(status), MAX(status) FROM batch.staging_mariadb_orders WHERE user_id = '10000000-0000-0000-0000-000000000002'" | Should -Be '48|paid|paid'
+        }
+        3 = {
+            param($r)
+            Batch PostgreSql "SELECT COUNT(*), SUM(amount) FROM batch.staging_orders WHERE user_id = '10000000-0000-0000-0000-000000000001'" |
+                Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+            $expected = Batch PostgreSql "SELECT COUNT(*) FROM batch.staging_orders WHERE created_at >= '2026-11-20 15:00' AND created_at < '2026-11-21 15:00'"
+            Batch PostgreSql "SELECT order_count FROM batch.daily_sales WHERE sale_date = '2026-11-21'" | Should -Be $expected
+        }
+        4 = {
+            param($r)
+            $r.Output[0].RowsCopied | Should -Be ([int](Shop PostgreSql "SELECT COUNT(*) FROM orders WHERE updated_at > '2026-11-21'"))
+            Batch PostgreSql "SELECT COUNT(*) FROM batch.staging_orders WHERE user_id = '10000000-0000-0000-0000-000000000001'" | Should -Be '60'
+        }
+    }
+
+    'Disconnect-BatchDb' = New-DocFixture -Engines MySql -Setup { Initialize-ShopDatabase MySql } -Prelude @'
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential $cred -Name shop | Out-Null
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential $cred -Name reporting | Out-Null
+'@ -Checks @{
+        1 = { param($r, $p, $s) (Get-SessionValue $s 'Get-BatchDbConnection').Name | Should -Be @('reporting') }
+        2 = { param($r, $p, $s) Get-SessionValue $s 'Get-BatchDbConnection' | Should -BeNullOrEmpty }
+    }
+
+    'Enable-ViewSwitch' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude $connectShop -Only @{ 2 = 'MySql'; 3 = 'PostgreSql'; 4 = 'MySql' } -Before @{
+        2 = { Initialize-ShopDatabase MySql }
+        4 = { param($p, $f, $s) Get-SessionValue $s 'Enable-ViewSwitch -Table M_PRICE -Confirm:$false' | Out-Null }
+    } -Checks @{
+        1 = { param($r, $p) Shop $p 'SELECT ITEM_ID, PRICE FROM M_PRICE ORDER BY ITEM_ID' | Should -Be @('A-1|105.00', 'B-2|82.00', 'C-3|310.00') }
+        2 = {
+            param($r)
+            $r.Output[0].LiveTable | Should -BeLike '*M_PRICE_BLUE'
+            Shop MySql "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME LIKE 'M_PRICE%' ORDER BY 1" | Should -Be @('M_PRICE', 'M_PRICE_BLUE', 'M_PRICE_GREEN')
+            Shop MySql 'SELECT COUNT(*) FROM M_PRICE' | Should -Be '2'
+        }
+        3 = { param($r) $r.Text | Should -Match 'm_price' }
+        4 = { param($r) $r.Text | Should -Match 'M_PRICE' }
+    }
+
+    'Get-BatchDbConnection' = New-DocFixture -Engines MySql -Setup { Initialize-ShopDatabase MySql; New-TestDatabase PostgreSql analytics } -Prelude @"
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential `$cred -Name shop | Out-Null
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential `$cred -Name shop-archive | Out-Null
+$connectDwh
+Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential `$cred -Name reporting | Out-Null
+"@ -Checks @{
+        1 = { param($r) $r.Output.Name | Should -Be @('dwh', 'reporting', 'shop', 'shop-archive') }
+        2 = { param($r) $r.Output.Name | Should -Be @('dwh', 'shop', 'shop-archive') }
+    }
+
+    'Get-BatchExecution' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude "$connectShop`n$initializeLedger`n$someRuns" -Checks @{
+        1 = { param($r) $r.Output.BatchName | Should -Be @('manual-s03'); $r.Output.Status | Should -Be 'Running' }
+        2 = { param($r) $r.Output.BatchName | Should -Be @('stock-s02'); $r.Output.ErrorMessage | Should -Match 'upstream file missing' }
+        3 = { param($r) $r.Text | Should -Match 'stock-s01\s+Succeeded'; $r.Text | Should -Match 'stock-s02\s+Failed' }
+    }
+
+    'Get-BatchSchedule' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude @"
+$connectShop
+$initializeLedger
+Register-BatchSchedule -Name stock-s01 -CronExpression '0 3 * * *' -TimeZone Asia/Tokyo -Timeout '00:30:00' | Out-Null
+Register-BatchSchedule -Name month-end -CronExpression '0 2 L * *' | Out-Null
+`$jobs = @{ 'stock-s01' = { Import-WorkTable T_STOCK P_S01 -Path ./T_STOCK_S01.csv | Switch-Partition -Confirm:`$false } }
+"@ -Before @{
+        # The runbook wakes after 03:00 Tokyo time: stock-s01's next execution has passed.
+        1 = { param($p) Shop $p "UPDATE $(Get-LedgerTable $p batch_schedule) SET next_execution = '2026-01-01' WHERE batch_name = 'stock-s01'" }
+    } -Checks @{
+        1 = { param($r) $r.Output.Name | Should -Be @('stock-s01'); $r.Output.IsDue | Should -Be $true }
+        2 = {
+            param($r, $p)
+            Get-WarehouseSum $p 1 | Should -Be $seedAfter
+            Shop $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'stock-s01' AND parent_id IS NULL" | Should -Be 'Succeeded'
+        }
+    }
+
+    'Get-BatchStatistic' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude "$connectShop`n$initializeLedger`n$someRuns" -Checks @{
+        1 = { param($r) $r.Output.BatchName | Should -Be @('manual-s03', 'stock-s01', 'stock-s02'); ($r.Output | Where-Object BatchName -eq 'stock-s02').Failed | Should -Be 1 }
+        2 = { param($r) ($r.Output.BatchName | Sort-Object) | Should -Be @('stock-s01', 'stock-s02') }
+        3 = { param($r) $r.Output.BatchName | Should -Be @('stock-s02'); $r.Output.Status | Should -Be 'Failed' }
+    }
+
+    'Get-MonthlyPartition' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude $connectBatch -Checks @{
+        1 = { param($r) $r.Output | Should -HaveCount 14; $r.Output[1].From | Should -Be ([datetime]'2025-12-01'); $r.Output[-1].To | Should -Be ([datetime]'2027-01-01') }
+        2 = { param($r) $r.Output | Should -HaveCount 3; $r.Output[0].Rows | Should -BeGreaterOrEqual $r.Output[2].Rows }
+    }
+
+    'Import-WorkTable' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude $connectShop -Only @{ 4 = 'MySql'; 5 = 'PostgreSql' } -Checks @{
+        1 = { param($r, $p) $r.Output[0].LiveRows | Should -Be 10; Get-WarehouseSum $p 1 | Should -Be $seedAfter }
+        2 = {
+            param($r, $p)
+            $r.Output | Should -HaveCount 2
+            Get-WarehouseSum $p 1 | Should -Be $seedAfter
+            Get-WarehouseSum $p 2 | Should -Be $seedAfter
+        }
+        3 = {
+            param($r, $p)
+            $r.Output[0].RowsLoaded | Should -Be 3
+            Shop $p 'SELECT NAME, COALESCE(PRICE, -1) FROM T_ITEM_P_TOKYO ORDER BY ITEM_ID' | Should -Be @('りんご|120', 'バナナ|-1', 'みかん|90')
+        }
+        4 = { param($r) Shop MySql 'SELECT ITEM_ID, AMOUNT, VER_ID FROM T_STOCK_P_S02 ORDER BY ITEM_ID LIMIT 2' | Should -Be @('1234567-01|400|1', '1234567-02|600|1') }
+        5 = { param($r) Shop PostgreSql 'SELECT item_id, name FROM batch.item_master ORDER BY 1' | Should -Be @('A-1|apple', 'B-2|banana') }
+    }
+
+    'Initialize-BatchSchema' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+        New-TestDatabase PostgreSql analytics
+        Invoke-TestSql MySql 'DROP DATABASE IF EXISTS batch_ledger'
+    } -Prelude "$connectDwh`n$connectShop" -Checks @{
+        1 = {
+            param($r, $p)
+            $exists = if ($p -eq 'PostgreSql') { "SELECT to_regclass('batch.batch_executions') IS NOT NULL" } else { "SELECT COUNT(*) > 0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'batch_executions'" }
+            Shop $p $exists | Should -BeIn @('f', '0')
+        }
+        2 = { param($r) Invoke-TestSql MySql -Database batch_ledger 'SELECT COUNT(*) FROM batch_executions' | Should -Be '0'; $r.Output[-1].Version | Should -Be 2 }
+        3 = { param($r) Invoke-TestSql PostgreSql -Database analytics 'SELECT COUNT(*) FROM batch.batch_executions' | Should -Be '0' }
+    }
+
+    'Invoke-BatchJob' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+        Initialize-BatchDatabase $provider
+    } -Prelude @"
+$connectBatch
+$initializeLedger
+$connectShop
+$initializeLedger
+Register-BatchSchedule -Name stock-s01 -CronExpression '0 3 * * *' -TimeZone Asia/Tokyo -Timeout '00:30:00' | Out-Null
+Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone Asia/Tokyo | Out-Null
+"@ -Before @{
+        2 = { param($p) Shop $p "UPDATE $(Get-LedgerTable $p batch_schedule) SET next_execution = '2026-01-01'" }
+    } -Checks @{
+        1 = {
+            param($r, $p)
+            Get-WarehouseSum $p 1 | Should -Be $seedAfter
+            Shop $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'stock-s01' AND parent_id IS NULL" | Should -Be 'Succeeded'
+        }
+        2 = {
+            param($r, $p)
+            Shop $p "SELECT batch_name, status FROM $(Get-LedgerTable $p batch_executions) WHERE parent_id IS NULL ORDER BY batch_name" |
+                Should -Be @('daily-sales|Succeeded', 'stock-s01|Succeeded', 'stock-s01|Succeeded')
+            Batch $p "SELECT order_count FROM $(if ($p -eq 'PostgreSql') { 'batch.' })daily_sales WHERE sale_date = '2026-11-15'" | Should -Be '3'
+        }
+        3 = { param($r, $p, $s) $r.Output[-1].Status | Should -Be 'Succeeded'; Get-SessionValue $s 'Get-Content ./extracted.txt' | Should -Be 'extracted' }
+    }
+
+    'Invoke-DailyAggregate' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Before @{
+        1 = {
+            param($p)
+            $yesterdayNoonTokyo = [datetime]::Today.AddDays(-1).AddHours(3).ToString('yyyy-MM-dd HH:mm:ss')   # 12:00 in Tokyo, as UTC
+            $table = if ($p -eq 'PostgreSql') { 'batch.staging_orders' } else { 'staging_orders' }
+            $id = if ($p -eq 'PostgreSql') { 'gen_random_uuid()' } else { 'UUID()' }
+            Batch $p "INSERT INTO $table (id, user_id, amount, status, created_at, updated_at) VALUES ($id, $id, 10.00, 'paid', '$yesterdayNoonTokyo', '$yesterdayNoonTokyo'), ($id, $id, 20.50, 'paid', '$yesterdayNoonTokyo', '$yesterdayNoonTokyo')"
+        }
+        3 = {
+            param($p)
+            $table = if ($p -eq 'PostgreSql') { 'batch.staging_orders' } else { 'staging_orders' }
+            Batch $p "UPDATE $table SET amount = amount + 100 WHERE created_at = '2026-10-15' AND amount = 101"
+        }
+        4 = {
+            param($p)
+            $table = if ($p -eq 'PostgreSql') { 'batch.staging_orders' } else { 'staging_orders' }
+            $id = if ($p -eq 'PostgreSql') { 'gen_random_uuid()' } else { 'UUID()' }
+            Batch $p "INSERT INTO $table (id, user_id, amount, status, created_at, updated_at) VALUES ($id, $id, 10, 'paid', '2026-11-21 01:00', '2026-11-21 01:00'), ($id, $id, 30, 'paid', '2026-11-21 02:00', '2026-11-21 02:00'), ($id, $id, 5, 'shipped', '2026-11-21 03:00', '2026-11-21 03:00')"
+        }
+    } -Checks @{
+        1 = {
+            param($r, $p)
+            $prefix = if ($p -eq 'PostgreSql') { 'batch.' } else { '' }
+            Batch $p "SELECT order_count, total_sales, average_order_value FROM ${prefix}daily_sales WHERE sale_date = '$([datetime]::Today.AddDays(-1).ToString('yyyy-MM-dd'))'" | Should -Be '2|30.50|15.25'
+        }
+        2 = { param($r, $p) Batch $p "SELECT COUNT(*) FROM $(if ($p -eq 'PostgreSql') { 'batch.' })daily_sales" | Should -Be '15' }
+        3 = { param($r) $r.Output | Should -HaveCount 1; $r.Output[0].Date | Should -Be ([datetime]'2026-10-15') }
+        4 = { param($r, $p) Batch $p "SELECT status, orders, revenue, largest FROM $(if ($p -eq 'PostgreSql') { 'batch.' })daily_status WHERE day = '2026-11-21' ORDER BY status" | Should -Be @('paid|2|40.00|30.00', 'shipped|1|5.00|5.00') }
+    }
+
+    'New-MonthlyPartition' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Checks @{
+        1 = { param($r, $p, $s) $r.Output.From | Should -Be @([datetime]'2027-01-01', [datetime]'2027-02-01'); Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount 16 }
+        2 = { param($r, $p, $s) $r.Output | Should -BeNullOrEmpty; Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount 16 }
+        3 = {
+            param($r, $p)
+            Batch $p "SELECT cron_expression FROM $(Get-LedgerTable $p batch_schedule) WHERE batch_name = 'staging-premake'" | Should -Be '0 3 1 * *'
+            Batch $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'staging-premake' AND parent_id IS NULL" | Should -Be 'Succeeded'
+        }
+    }
+
+    'New-WorkTable' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude $connectShop -Only @{ 2 = 'MySql' } -Checks @{
+        1 = { param($r, $p) $r.Output[0].Created | Should -BeTrue; Shop $p 'SELECT COUNT(*) FROM T_STOCK_S01' | Should -Be '0' }
+        2 = { param($r) $r.Output.WorkTable | Should -Be @('shop.T_STOCK_P_S01', 'shop.T_STOCK_P_S02', 'shop.T_STOCK_P_S03') }
+    }
+
+    'Register-BatchSchedule' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude "$connectShop`n$initializeLedger" -Checks @{
+        1 = { param($r, $p) Shop $p "SELECT cron_expression, time_zone, timeout_minutes FROM $(Get-LedgerTable $p batch_schedule) WHERE batch_name = 'daily-sales'" | Should -Be '0 10 * * 1-5|Asia/Tokyo|30' }
+        2 = { param($r) $r.Output[0].Enabled | Should -BeFalse; $r.Output[0].CronExpression | Should -Be '0 2 L * *' }
+    }
+
+    'Remove-MonthlyPartition' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Only @{ 2 = 'PostgreSql' } -Before @{
+        2 = {
+            param($p, $f, $s)
+            Get-SessionValue $s 'Get-BatchDbConnection | Disconnect-BatchDb' | Out-Null
+            Initialize-BatchDatabase PostgreSql
+            Get-SessionValue $s (Expand-Placeholder "$connectBatch`n$initializeLedger" PostgreSql) | Out-Null
+        }
+    } -Checks @{
+        1 = { param($r, $p, $s) (Get-SessionValue $s 'Get-MonthlyPartition staging_orders').To | Should -Be @(9..13 | ForEach-Object { [datetime]::new(2026, 1, 1).AddMonths($_ - 1) }) }
+        2 = {
+            param($r, $p, $s)
+            foreach ($name in 'staging_orders_2025_11', 'staging_orders_2025_12') { Get-Content (Join-Path (Get-SessionValue $s '$PWD.Path') "$name.sql") -Raw | Should -Match "CREATE TABLE batch\.$name" }
+            Batch PostgreSql 'SELECT COUNT(*) FROM batch.staging_orders_2025_11' | Should -Be '3'
+        }
+        3 = {
+            param($r, $p, $s)
+            (Get-SessionValue $s 'Get-MonthlyPartition staging_orders').To | Where-Object { $_ -le [datetime]'2026-05-01' } | Should -BeNullOrEmpty
+            Batch $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'staging-retention' AND parent_id IS NULL" | Should -Be 'Succeeded'
+        }
+    }
+
+    'Start-BatchExecution' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude "$connectShop`n$initializeLedger" -Checks @{
+        1 = {
+            param($r, $p)
+            Get-WarehouseSum $p 1 | Should -Be $seedAfter
+            Shop $p "SELECT status, parameters FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'stock-s01' AND parent_id IS NULL" | Should -Match '^Succeeded\|.*T_STOCK_S01\.csv'
+        }
+        2 = { param($r, $p, $s) (Get-SessionValue $s '$run').Status | Should -Be 'Running' }
+    }
+
+    'Switch-Partition' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude $connectShop -Before @{
+        3 = { param($p, $f, $s) Get-SessionValue $s 'Import-WorkTable T_STOCK P_S03 -Path ./s03.csv' | Out-Null }
+    } -Checks @{
+        1 = { param($r, $p) Get-WarehouseSum $p 1 | Should -Be $seedAfter; Shop $p 'SELECT SUM(AMOUNT) FROM T_STOCK_S01' | Should -Be $seedBefore }
+        2 = { param($r, $p) Get-WarehouseSum $p 1 | Should -Be $seedBefore }
+        3 = { param($r, $p) $r.Output[0].Attempts | Should -Be 1; Get-WarehouseSum $p 3 | Should -Be $seedAfter }
+        4 = { param($r, $p) $r.Output | Should -BeNullOrEmpty; Get-WarehouseSum $p 1 | Should -Be $seedBefore }
+    }
+
+    'Switch-Table' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+        if ($provider -eq 'PostgreSql') {
+            Shop $provider 'CREATE TABLE batch.daily_sales (sale_date date PRIMARY KEY, total_sales numeric(15,2)); CREATE TABLE batch.daily_sales_rebuilt (LIKE batch.daily_sales INCLUDING ALL)'
+        } else {
+            Initialize-BatchDatabase $provider
+        }
+    } -Prelude $connectShop -Checks @{
+        1 = { param($r, $p) Shop $p 'SELECT ITEM_ID, NAME FROM M_ITEM ORDER BY 1' | Should -Be @('A-1|new apple', 'B-2|new banana', 'C-3|cherry') }
+        2 = { param($r, $p) Shop $p 'SELECT ITEM_ID, NAME FROM M_ITEM ORDER BY 1' | Should -Be @('A-1|old apple', 'B-2|old banana') }
+        3 = { param($r, $p) Shop $p 'SELECT ITEM_ID, PRICE FROM M_PRICE ORDER BY 1' | Should -Be @('A-1|105.00', 'B-2|82.00', 'C-3|310.00') }
+        4 = {
+            param($r, $p)
+            $r.Output | Should -BeNullOrEmpty
+            $tables = if ($p -eq 'PostgreSql') { "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'batch' AND tablename LIKE 'daily_sales%'" }
+                      else { "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'batch' AND TABLE_NAME LIKE 'daily_sales%'" }
+            Shop $p $tables | Should -Be '2'
+        }
+    }
+
+    'about_BatchDb' = New-DocFixture -Engines MySql -Setup { Initialize-ShopDatabase MySql; Initialize-ShopDatabase PostgreSql } -Checks @{
+        1 = { param($r) $r.Output | Where-Object Partition | Should -HaveCount 2; Get-WarehouseSum MySql 1 | Should -Be $seedAfter; Get-WarehouseSum MySql 2 | Should -Be $seedAfter }
+        2 = { param($r) Shop PostgreSql 'SELECT item_id, price FROM m_price ORDER BY 1' | Should -Be @('A-1|105.00', 'B-2|82.00', 'C-3|310.00') }
+    }
+}
