@@ -13,7 +13,7 @@ function Import-BuiltBatchDb {
     Import-Module $path -Force -Global
 }
 
-function Get-TestDataPath([string] $Name) { Join-Path $PSScriptRoot "Data/$Name" }
+function Get-TestDataPath([string] $Name) { Join-Path $script:Repository "samples/seed002/$Name" }
 
 # The engines whose test server is configured. Without one, a test is skipped locally and fails under CI=true.
 function Get-TestEngine {

@@ -145,3 +145,83 @@ Describe 'docs/<Page>.md' -ForEach $pages {
         }
     }
 }
+
+Describe 'README.md Quick start' {
+    BeforeAll {
+        $readme = (Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw) -replace "`r`n", "`n"
+        $quickStart = $readme.Substring($readme.IndexOf('## Quick start'))
+        $quickStart = $quickStart.Substring(0, $quickStart.IndexOf("`n## ", 5))
+        $blocks = @([regex]::Matches($quickStart, '(?ms)^```powershell\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value })
+        # The connection block has one line per engine; a reader runs one of them.
+        function Select-EngineLine([string] $Code, [string] $Provider) {
+            ($Code -split "`n" | Where-Object { $_ -notmatch 'Connect-BatchDb -Provider (\w+)' -or $Matches[1] -eq $Provider }) -join "`n"
+        }
+    }
+
+    It 'has the connection, seed, ledger and staging blocks' {
+        $blocks | Should -HaveCount 4
+    }
+
+    Context 'on <_>' -ForEach $engines {
+        BeforeAll {
+            $provider = $_
+            Initialize-ShopDatabase $provider
+            $folder = New-ExampleFolder (Join-Path $TestDrive "readme-$provider")
+            New-Item -ItemType SymbolicLink -Path (Join-Path $folder 'out/BatchDb') -Target (Get-TestModulePath) | Out-Null
+            $session = New-ExampleSession $folder
+        }
+        AfterAll {
+            Invoke-ExampleCode $session 'Get-BatchDbConnection | Disconnect-BatchDb' | Out-Null
+            $session.Runspace.Dispose()
+            $session.Dispose()
+        }
+
+        It 'connects with the line for its engine' {
+            $result = Invoke-ExampleCode $session (ConvertTo-LocalCode (Select-EngineLine $blocks[0] $provider))
+            $result.Failure | Should -BeNullOrEmpty
+            $result.Errors | Should -BeNullOrEmpty
+            $result.Output[-1].Provider | Should -Be $provider
+            $result.Output[-1].Database | Should -Be 'shop'
+        }
+
+        It 'switches warehouse 1 in and back, and swaps a whole table' {
+            $result = Invoke-ExampleCode $session $blocks[1]
+            $result.Failure | Should -BeNullOrEmpty
+            ($result.Errors | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
+            @($result.Output | Where-Object Partition) | Should -HaveCount 2
+            Shop $provider 'SELECT SUM(AMOUNT) FROM T_STOCK WHERE STOCKHOUSE_ID = 1' | Should -Be '4345'
+            Shop $provider 'SELECT SUM(AMOUNT) FROM T_STOCK_S01' | Should -Be '4600'
+            Shop $provider 'SELECT ITEM_ID, NAME FROM M_ITEM ORDER BY 1' | Should -Be @('A-1|new apple', 'B-2|new banana', 'C-3|cherry')
+        }
+
+        It 'records the run, registers the schedule and lists the statistics' {
+            $result = Invoke-ExampleCode $session $blocks[2]
+            $result.Failure | Should -BeNullOrEmpty
+            ($result.Errors | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
+            Shop $provider 'SELECT SUM(AMOUNT) FROM T_STOCK WHERE STOCKHOUSE_ID = 1' | Should -Be '4600'
+            Shop $provider "SELECT status FROM $(Get-LedgerTable $provider batch_executions) WHERE batch_name = 'stock-s01' AND parent_id IS NULL" | Should -Be 'Succeeded'
+            Shop $provider "SELECT cron_expression, time_zone FROM $(Get-LedgerTable $provider batch_schedule)" | Should -Be '0 3 * * *|Asia/Tokyo'
+            ($result.Output | Where-Object { $_.PSObject.Properties['Executions'] }).Executions | Should -Be 1
+        }
+    }
+
+    It 'extracts from MySQL into PostgreSQL staging and aggregates the days' -Skip:($engines.Count -lt 2) {
+        Initialize-ShopDatabase MySql
+        Initialize-BatchDatabase PostgreSql
+        $folder = New-ExampleFolder (Join-Path $TestDrive 'readme-staging')
+        $session = New-ExampleSession $folder
+        try {
+            $result = Invoke-ExampleCode $session (ConvertTo-LocalCode $blocks[3])
+            $result.Failure | Should -BeNullOrEmpty
+            ($result.Errors | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
+            Batch PostgreSql "SELECT COUNT(*) FROM batch.staging_orders WHERE user_id = '10000000-0000-0000-0000-000000000002'" | Should -Be '60'
+            $expected = Batch PostgreSql "SELECT COUNT(*) FROM batch.staging_orders WHERE created_at >= '2026-11-20 15:00' AND created_at < '2026-11-21 15:00'"
+            Batch PostgreSql "SELECT order_count FROM batch.daily_sales WHERE sale_date = '2026-11-21'" | Should -Be $expected
+            Batch PostgreSql "SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'batch.staging_orders'::regclass" | Should -Be '16'
+        } finally {
+            Invoke-ExampleCode $session 'Get-BatchDbConnection | Disconnect-BatchDb' | Out-Null
+            $session.Runspace.Dispose()
+            $session.Dispose()
+        }
+    }
+}
