@@ -99,7 +99,7 @@ public sealed class CmdletSurfaceTests
     {
         var output = Assert.Single(Surface.Cmdlet(producer).OutputTypes);
         var next = Surface.Cmdlet(consumer);
-        foreach (var parameter in next.Parameters.Where(p => p.Mandatory && p.Name != "Path"))
+        foreach (var parameter in next.Parameters.Where(p => p.Mandatory && p.Name is not ("Path" or "LiteralPath")))
         {
             Assert.True(parameter.FromPipelineByPropertyName, $"{consumer} -{parameter.Name} does not bind by property name");
             Assert.True(output.GetProperty(parameter.Name) is not null, $"{output.Name} has no {parameter.Name} property for {consumer}");

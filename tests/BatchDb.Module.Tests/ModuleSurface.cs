@@ -17,7 +17,7 @@ internal sealed partial class ModuleSurface
     {
         var baseDirectory = AppContext.BaseDirectory;
         var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
-            .Concat(Directory.GetFiles(baseDirectory, "*.dll"))
+            .Concat(Directory.GetFiles(baseDirectory, "*.dll").Where(p => Path.GetFileName(p) != "System.Management.Automation.dll"))
             .Append(Path.Combine(baseDirectory, "sma", "System.Management.Automation.dll"));
         _context = new MetadataLoadContext(new PathAssemblyResolver(paths));
         Module = _context.LoadFromAssemblyPath(Path.Combine(baseDirectory, "BatchDb.dll"));

@@ -63,6 +63,6 @@ Describe 'about_BatchDb' {
 
     It 'lists every cmdlet' {
         $text = Get-Help about_BatchDb | Out-String
-        foreach ($name in (Get-Module BatchDb).ExportedCmdlets.Keys) { $text | Should -Match ([regex]::Escape($name)) }
+        foreach ($name in (Get-Module BatchDb).ExportedCmdlets.Keys) { $text | Should -Match "(?m)^\| $([regex]::Escape($name)) \|" }
     }
 }

@@ -1,0 +1,52 @@
+# Copy-BatchData into each engine from each engine (the docs examples write into PostgreSQL only), its -WhatIf and
+# its ledger error, in a real pwsh.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    $engines = @(Get-TestEngine)
+    $pairs = foreach ($source in $engines) { foreach ($destination in $engines) { @{ Source = $source; Destination = $destination } } }
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/DocsWorld.psm1" -Force
+    Import-BuiltBatchDb
+    foreach ($engine in Get-TestEngine) { Initialize-ShopDatabase $engine }
+}
+
+Describe 'Copy-BatchData from <Source> into <Destination>' -ForEach $pairs {
+    BeforeAll {
+        $staging = Get-TestUniqueName 'staging'
+        $uuid = if ($Destination -eq 'PostgreSql') { 'uuid' } else { 'CHAR(36)' }
+        $time = if ($Destination -eq 'PostgreSql') { 'timestamp(6)' } else { 'DATETIME(6)' }
+        Invoke-TestSql $Destination "CREATE TABLE $staging (id $uuid, user_id $uuid, amount decimal(15,2), status varchar(50), created_at $time, updated_at $time, batch_id varchar(50))"
+        $from = Connect-TestServer $Source -Name "src-$Source-$Destination" -Database shop
+        $to = Connect-TestServer $Destination -Name "dst-$Source-$Destination"
+        Initialize-BatchSchema -Connection $to -Confirm:$false | Out-Null
+        $userId = if ($Source -eq 'PostgreSql') { '10000000-0000-0000-0000-000000000001' } else { '10000000-0000-0000-0000-000000000002' }
+    }
+
+    It '-WhatIf copies nothing and moves no mark' {
+        Copy-BatchData -Source $from -SourceTable orders -Table $staging -WatermarkColumn updated_at -KeyColumn id -Connection $to -WhatIf | Should -BeNullOrEmpty
+        Invoke-TestSql $Destination "SELECT COUNT(*) FROM $staging" | Should -Be '0'
+    }
+
+    It 'copies every order once, with exact amounts, stamped with the run' {
+        $result = Copy-BatchData -Source $from -SourceTable orders -Table $staging -WatermarkColumn updated_at -KeyColumn id -Connection $to -BatchName "extract-$Source"
+        $result.RowsCopied | Should -Be 60
+        Invoke-TestSql $Destination "SELECT COUNT(*), COUNT(DISTINCT id), SUM(amount), MIN(CAST(user_id AS CHAR(36))), COUNT(DISTINCT batch_id) FROM $staging" |
+            Should -Be "60|60|18757.50|$userId|1"
+    }
+
+    It 'copies nothing the second time' {
+        (Copy-BatchData -Source $from -SourceTable orders -Table $staging -WatermarkColumn updated_at -KeyColumn id -Connection $to).RowsCopied | Should -Be 0
+        Invoke-TestSql $Destination "SELECT COUNT(*) FROM $staging" | Should -Be '60'
+    }
+
+    It 'refuses a destination without a ledger with LedgerNotFound' {
+        $bare = Connect-TestServer $Destination -Name "bare-$Source-$Destination" -Database shop
+        Copy-BatchData -Source $from -SourceTable orders -Table orders -WatermarkColumn updated_at -BatchIdColumn '' -Connection $bare -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'LedgerNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
