@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using BatchDb.Completion;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.WorkTables;
 
 namespace BatchDb;
 
@@ -27,9 +29,7 @@ public abstract class BatchDbWorkTableCmdlet : BatchDbChangeCmdlet
     [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? WorkTable { get; set; }
 
-    /// <summary>The work table as ShouldProcess messages show it.</summary>
-    protected string WorkTableForDisplay => WorkTable ?? (Partition is null ? $"the work table of {Table}" : $"{Table}_{Partition}");
-
-    /// <summary>What the work table stands in for, as ShouldProcess messages show it.</summary>
-    protected string TargetForDisplay => Partition is null ? Table : $"partition {Partition} of {Table}";
+    /// <summary>The work table and what it stands in for, resolved in the catalog, as ShouldProcess messages show them.</summary>
+    protected string DescribeWorkTable(BatchDbConnection connection) =>
+        RunEngine((_, _, token) => WorkTableOperations.DescribeAsync(connection, Table, Partition, WorkTable, token)) + $" on {connection}";
 }

@@ -141,6 +141,50 @@ Describe 'The seed scenario on <_>' -ForEach $engines {
     }
 }
 
+Describe '-WhatIf, -Confirm and -Verbose name the real objects on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "names-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $schema = if ($provider -eq 'PostgreSql') { 'public' } else { (Get-TestServerSetting $provider).Database }
+        $shown = if ($provider -eq 'PostgreSql') { $table.ToLowerInvariant() } else { $table }
+    }
+
+    It '-WhatIf on a missing table is an error, not a rehearsal that succeeds' {
+        Import-WorkTable -Table NO_SUCH_TABLE -Partition $partition -Path $seedCsv -Connection $connection -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'TableNotFound,*'
+        New-WorkTable -Table $table -Partition NO_SUCH_PARTITION -Connection $connection -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'PartitionNotFound,*'
+    }
+
+    It 'names the resolved work table and partition, with the default name not doubling the table name' {
+        $ps = New-TestPowerShell $provider
+        $given = if ($provider -eq 'PostgreSql') { $table.ToUpperInvariant() } else { $table }
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $given; Partition = $partition; Path = $seedCsv; Verbose = $true })
+        $out = $ps.Invoke()
+        $message = ($ps.Streams.Verbose.Message | Where-Object { $_ -like 'Performing the operation*' }) -join "`n"
+        $expectedWork = if ($provider -eq 'PostgreSql') { "$partition`_work" } else { "${table}_$partition" }
+        $message | Should -BeLike "*$schema.$expectedWork, the work table of partition $partition of $schema.$shown on *"
+        $out[0].WorkTable | Should -Be "$schema.$expectedWork"
+        $ps.Runspace.Dispose(); $ps.Dispose()
+    }
+
+    It 'Enable-ViewSwitch names both side tables exactly' {
+        $plain = Get-TestUniqueName 'M_PRICE'
+        Invoke-TestSql $provider "CREATE TABLE $plain (ITEM_ID varchar(20) PRIMARY KEY, PRICE int)"
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Enable-ViewSwitch').AddParameters(@{ Table = $plain; Verbose = $true; Confirm = $false })
+        $info = $ps.Invoke()
+        $message = ($ps.Streams.Verbose.Message | Where-Object { $_ -like 'Performing the operation*' }) -join "`n"
+        $message | Should -BeLike "*Rename $($info[0].Table) to $($info[0].LiveTable), create a view named $($info[0].Table) over it, and create the off-screen table $($info[0].WorkTable)*"
+        $ps.Runspace.Dispose(); $ps.Dispose()
+    }
+}
+
 Describe 'The nightly cycle, again and again, on <_>' -ForEach $engines {
     BeforeAll {
         $provider = $_

@@ -16,14 +16,34 @@ public static class ViewSwitchOperations
 {
     public const string ControlTable = "batchdb_view_switch";
 
+    /// <summary>What <see cref="EnableAsync"/> would do, with the names resolved in the catalog; fails as it would.</summary>
+    public static async Task<string> DescribeAsync(BatchDbConnection connection, ViewSwitchRequest request, CancellationToken cancellationToken)
+    {
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var state = await PlanAsync(session, request, cancellationToken).ConfigureAwait(false);
+        return $"Rename {state.View} to {state.LiveTable}, create a view named {state.View} over it, and create the off-screen table {state.StandbyTable}";
+    }
+
     public static async Task<ViewSwitchInfo> EnableAsync(BatchDbConnection connection, ViewSwitchRequest request, IOperationLog log, CancellationToken cancellationToken)
     {
         request.Retry.Validate();
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var state = await PlanAsync(session, request, cancellationToken).ConfigureAwait(false);
+        var (table, live, standby) = (state.View, state.LiveTable, state.StandbyTable);
+        var outcome = await LockBoundRetry.RunAsync(session, request.Retry, table, $"The conversion of {table} into a view switch",
+            lockWait => session.EnableViewSwitchAsync(state, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
+        log.Verbose($"{table} is now a view over {live}; {standby} stands ready off screen ({outcome.Duration.TotalMilliseconds:F0} ms).");
+        var rows = await session.CountRowsAsync(live, null, cancellationToken).ConfigureAwait(false);
+        var recorded = await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false);
+        return new ViewSwitchInfo(connection, table.ToString(), live.ToString(), standby.ToString(), rows, recorded?.SwitchedAt);
+    }
+
+    /// <summary>The table to convert and its two sides, checked: a plain table, sides in its schema that do not exist yet.</summary>
+    private static async Task<ViewSwitchState> PlanAsync(DatabaseSession session, ViewSwitchRequest request, CancellationToken cancellationToken)
+    {
         var requested = QualifiedName.Parse(request.Table);
         var liveName = request.LiveTable is null ? null : QualifiedName.Parse(request.LiveTable, "live table");
         var standbyName = request.StandbyTable is null ? null : QualifiedName.Parse(request.StandbyTable, "standby table");
-
-        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var table = await session.ResolveAsync(requested, cancellationToken).ConfigureAwait(false);
         switch (await session.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false))
         {
@@ -43,14 +63,7 @@ public static class ViewSwitchOperations
         var (defaultLive, defaultStandby) = WorkTableNaming.ViewSides(table.Name);
         var live = await ResolveSideAsync(session, table, liveName, defaultLive, cancellationToken).ConfigureAwait(false);
         var standby = await ResolveSideAsync(session, table, standbyName, defaultStandby, cancellationToken).ConfigureAwait(false);
-        var state = new ViewSwitchState(table, live, standby, null);
-
-        var outcome = await LockBoundRetry.RunAsync(session, request.Retry, table, $"The conversion of {table} into a view switch",
-            lockWait => session.EnableViewSwitchAsync(state, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
-        log.Verbose($"{table} is now a view over {live}; {standby} stands ready off screen ({outcome.Duration.TotalMilliseconds:F0} ms).");
-        var rows = await session.CountRowsAsync(live, null, cancellationToken).ConfigureAwait(false);
-        var recorded = await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false);
-        return new ViewSwitchInfo(connection, table.ToString(), live.ToString(), standby.ToString(), rows, recorded?.SwitchedAt);
+        return new ViewSwitchState(table, live, standby, null);
     }
 
     private static async Task<QualifiedName> ResolveSideAsync(DatabaseSession session, QualifiedName table, QualifiedName? requested, string defaultName, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ internal sealed record SwapTarget(QualifiedName Table, PartitionInfo? Partition,
         {
             var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
             var home = partition.PartitionTable ?? table;
-            var work = await ResolveWorkTableAsync(session, home, requestedWork, WorkTableNaming.Default(table.Name, partition.Name), cancellationToken).ConfigureAwait(false);
+            var work = await ResolveWorkTableAsync(session, home, requestedWork, WorkTableNaming.ForPartition(table.Name, partition.Name), cancellationToken).ConfigureAwait(false);
             return new SwapTarget(table, partition, null, work);
         }
 
@@ -56,7 +56,7 @@ internal sealed record SwapTarget(QualifiedName Table, PartitionInfo? Partition,
 
                 return new SwapTarget(table, null, view, view.StandbyTable);
             default:
-                var workTable = await ResolveWorkTableAsync(session, table, requestedWork, WorkTableNaming.Default(table.Name, "work"), cancellationToken).ConfigureAwait(false);
+                var workTable = await ResolveWorkTableAsync(session, table, requestedWork, WorkTableNaming.ForTable(table.Name), cancellationToken).ConfigureAwait(false);
                 return new SwapTarget(table, null, null, workTable);
         }
     }

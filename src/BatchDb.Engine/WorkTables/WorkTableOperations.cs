@@ -13,6 +13,19 @@ namespace BatchDb.Engine.WorkTables;
 /// <summary>Creating work tables and loading them: everything before the swap. The live table is never written.</summary>
 public static class WorkTableOperations
 {
+    /// <summary>
+    /// The work table and what it stands in for, resolved against the catalog as a load or swap would resolve them
+    /// ("shop.T_STOCK_P_S01, the work table of partition P_S01 of shop.T_STOCK"), so that -WhatIf and -Confirm name
+    /// real objects; fails as the operation would for a missing table or partition.
+    /// </summary>
+    public static async Task<string> DescribeAsync(BatchDbConnection connection, string table, string? partition, string? workTable, CancellationToken cancellationToken)
+    {
+        var names = SwapTarget.Parse(table, partition, workTable);
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
+        return $"{target.WorkTable}, the {(target.View is null ? "work" : "off-screen")} table of {target.Describe()}";
+    }
+
     public static async Task<WorkTableInfo> CreateAsync(BatchDbConnection connection, WorkTableRequest request, IOperationLog log, CancellationToken cancellationToken)
     {
         var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);

@@ -22,14 +22,13 @@ public sealed class EnableViewSwitchCommand : BatchDbSwitchCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        var live = LiveTable ?? $"{Table}_a (_A for an upper-case name)";
-        var standby = WorkTable ?? $"{Table}_b (_B for an upper-case name)";
-        if (!ShouldProcess($"{Table} on {connection}", $"Rename to {live}, create a view named {Table} over it, and create the off-screen table {standby}"))
+        var request = new ViewSwitchRequest { Table = Table, LiveTable = LiveTable, StandbyTable = WorkTable, Retry = RetryPolicy };
+        var plan = RunEngine((_, _, token) => ViewSwitchOperations.DescribeAsync(connection, request, token));
+        if (!ShouldProcess($"{Table} on {connection}", plan))
         {
             return;
         }
 
-        var request = new ViewSwitchRequest { Table = Table, LiveTable = LiveTable, StandbyTable = WorkTable, Retry = RetryPolicy };
         WriteObject(RunRecorded(connection, Table,
             new Dictionary<string, object?> { ["Table"] = Table, ["LiveTable"] = LiveTable, ["WorkTable"] = WorkTable },
             countsTowardRun: false, (_, log, token) => ViewSwitchOperations.EnableAsync(connection, request, log, token), r => r.LiveRows));

@@ -76,7 +76,7 @@ public sealed class ImportWorkTableCommand : BatchDbWorkTableCmdlet
             Columns = Columns,
             NullText = NullText,
         };
-        if (ResolveFile() is not { } file || !ShouldProcess($"{WorkTableForDisplay} on {connection}", $"Empty and load from {file}"))
+        if (ResolveFile() is not { } file || !ShouldProcess(DescribeWorkTable(connection), $"Empty and load from {file}"))
         {
             return;
         }

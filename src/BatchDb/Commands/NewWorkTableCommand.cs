@@ -14,8 +14,7 @@ public sealed class NewWorkTableCommand : BatchDbWorkTableCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        var action = Force ? "Create (dropping it first if it exists)" : "Create";
-        if (!ShouldProcess($"{WorkTableForDisplay} on {connection}", $"{action} the work table for {TargetForDisplay}"))
+        if (!ShouldProcess(DescribeWorkTable(connection), Force ? "Create (dropping it first if it exists)" : "Create"))
         {
             return;
         }

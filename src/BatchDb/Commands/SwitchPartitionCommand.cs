@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Switching;
+using BatchDb.Engine.WorkTables;
 using BatchDb.Completion;
 
 namespace BatchDb.Commands;
@@ -24,7 +25,8 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        if (!ShouldProcess($"partition {Partition} of {Table} on {connection}", $"Exchange with work table {WorkTable ?? $"{Table}_{Partition}"}"))
+        var described = RunEngine((_, _, token) => WorkTableOperations.DescribeAsync(connection, Table, Partition, WorkTable, token));
+        if (!ShouldProcess($"{described} on {connection}", "Exchange the partition with its work table"))
         {
             return;
         }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BatchDb.Engine.Switching;
+using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Commands;
 
@@ -17,7 +18,8 @@ public sealed class SwitchTableCommand : BatchDbSwitchCmdlet
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        if (!ShouldProcess($"{Table} on {connection}", $"Swap with {WorkTable ?? "its work table"}"))
+        var described = RunEngine((_, _, token) => WorkTableOperations.DescribeAsync(connection, Table, null, WorkTable, token));
+        if (!ShouldProcess($"{described} on {connection}", "Swap the table with its work table"))
         {
             return;
         }

@@ -94,7 +94,7 @@ public sealed class SeedScenarioTests
     public async Task Import_creates_the_default_work_table_when_missing(DatabaseProvider provider)
     {
         await using var stock = await StockTable.CreateAsync(provider);
-        var expectedWork = stock.Track($"{stock.Name}_{stock.Partition()}");
+        var expectedWork = stock.Track(stock.IsPostgres ? $"{stock.Partition()}_work" : $"{stock.Name}_{stock.Partition()}");
 
         // Names are matched as the engine matches them: partition names case-insensitively on MySQL (table names
         // follow the server's file system there), and unquoted names folded to lower case on PostgreSQL.
