@@ -269,3 +269,30 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
     }
 }
+
+Describe 'Invoke-BatchJob -Wait within -Timeout on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $connection = Connect-TestServer $provider -Name "wait-$provider"
+        Initialize-BatchSchema -Connection $connection -Confirm:$false | Out-Null
+        $name = Get-TestUniqueName 'waiting'
+        $holder = Start-BatchExecution -Name $name -Connection $connection
+    }
+    AfterAll { $holder | Complete-BatchExecution -ErrorAction Ignore | Out-Null }
+
+    It 'gives up when the wait reaches the timeout, names the holder, and runs nothing' {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Invoke-BatchJob').AddParameters(@{ Name = $name; Wait = $true; Timeout = [timespan]'00:00:03'; ScriptBlock = { 'ran' }; Confirm = $false })
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $out = $ps.Invoke()
+        $watch.Stop()
+        $out | Should -BeNullOrEmpty
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 3
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+        $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'RunTimedOut,*'
+        $ps.Streams.Error[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $ps.Streams.Error[0].Exception.Message | Should -Match "execution $($holder.ExecutionId)"
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        (Get-BatchExecution -Name $name -Connection $connection).ExecutionId | Should -Be @($holder.ExecutionId)
+    }
+}

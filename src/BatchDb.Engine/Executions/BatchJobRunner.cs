@@ -23,9 +23,10 @@ public static class BatchJobRunner
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(body);
         request.Validate();
-        await using var lease = await RunLease.AcquireAsync(connection, request.Run, log, cancellationToken).ConfigureAwait(false);
-        var timeout = request.Timeout ?? lease.ScheduledTimeout;
+        // The timeout counts from the call: time spent waiting for a running execution (-Wait) is part of it.
         var clock = Stopwatch.StartNew();
+        await using var lease = await RunLease.AcquireAsync(connection, request.Run with { WaitTimeout = request.Timeout }, log, cancellationToken).ConfigureAwait(false);
+        var timeout = request.Timeout ?? lease.ScheduledTimeout;
         for (var attempt = 1; ; attempt++)
         {
             var execution = await lease.BeginAttemptAsync(attempt, cancellationToken).ConfigureAwait(false);

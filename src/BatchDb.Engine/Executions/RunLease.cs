@@ -63,12 +63,20 @@ public sealed class RunLease : IAsyncDisposable
         {
             var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
             var waiting = false;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!await ledger.TryLockAsync(options.BatchName, cancellationToken).ConfigureAwait(false))
             {
                 var running = await ledger.FindRunningAsync(options.BatchName, cancellationToken).ConfigureAwait(false);
                 if (!options.Wait)
                 {
                     throw AlreadyRunning(options.BatchName, running);
+                }
+
+                if (options.WaitTimeout is { } limit && waited.Elapsed >= limit)
+                {
+                    throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut,
+                        $"{AlreadyRunning(options.BatchName, running).Message.Split(" Use -Wait")[0]} Waited {limit} for it to end (the timeout counts the wait) and gave up; nothing ran.")
+                    { Target = options.BatchName };
                 }
 
                 if (!waiting)

@@ -16,6 +16,9 @@ public sealed record RunOptions
     /// <summary>Wait for a running execution of the batch to end instead of failing.</summary>
     public bool Wait { get; init; }
 
+    /// <summary>With <see cref="Wait"/>: how long to wait before giving up (RunTimedOut); null waits as long as it takes.</summary>
+    public TimeSpan? WaitTimeout { get; init; }
+
     /// <summary>How often the heartbeat is written; the run counts as dead after two missed beats and a free lock.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
