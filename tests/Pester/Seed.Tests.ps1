@@ -253,7 +253,10 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
     It 'stops promptly when the pipeline is stopped, and the live partition is unchanged' {
         $partition = Get-TestPartitionName $provider $table 1
         $ps = New-TestPowerShell $provider
-        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big })
+        $batchName = Get-TestUniqueName 'stopped'
+        $null = $ps.AddCommand('Initialize-BatchSchema').AddParameter('Confirm', $false).AddStatement().AddCommand('Out-Null')
+        $ps.Invoke(); $ps.Commands.Clear()
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big; BatchName = $batchName })
         $handle = $ps.BeginInvoke()
         $deadline = (Get-Date).AddSeconds(30)
         while (-not ($ps.Streams.Progress.StatusDescription -like 'Loading*') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
@@ -267,6 +270,9 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
         $ps.Runspace.Dispose()
         $ps.Dispose()
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+        Invoke-TestSql $provider "SELECT status, error_message FROM $ledger WHERE batch_name = '$batchName'" |
+            Should -Be 'Failed|Stopped before it completed (the caller cancelled the run).'
     }
 }
 

@@ -67,7 +67,7 @@ public static class BatchJobRunner
 
             if (cancellationToken.IsCancellationRequested)
             {
-                await lease.CompleteAsync(ExecutionStatus.Failed, null, "Stopped before it completed (the caller cancelled the run).", CancellationToken.None).ConfigureAwait(false);
+                await lease.CompleteAsync(ExecutionStatus.Failed, null, ExecutionRecorder.StoppedMessage, CancellationToken.None).ConfigureAwait(false);
                 throw new OperationCanceledException(cancellationToken);
             }
 

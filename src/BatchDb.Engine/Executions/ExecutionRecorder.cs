@@ -10,6 +10,13 @@ namespace BatchDb.Engine.Executions;
 /// </summary>
 public static class ExecutionRecorder
 {
+    /// <summary>The error recorded for an execution whose caller stopped it (Ctrl+C, Stop-Job, a stopped pipeline).</summary>
+    internal const string StoppedMessage = "Stopped before it completed (the caller cancelled the run).";
+
+    /// <summary>What to record for an operation that failed: a stop as a stop, not as the error the cancellation caused.</summary>
+    internal static string Describe(Exception failure, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? StoppedMessage : TransientErrors.Describe(failure);
+
     public static Task<T> RecordAsync<T>(
         BatchDbConnection connection,
         ExecutionStep step,
@@ -68,7 +75,7 @@ public static class ExecutionRecorder
         }
         catch (Exception ex) when (!lease.Lost.IsCancellationRequested)
         {
-            await lease.CompleteAsync(ExecutionStatus.Failed, null, TransientErrors.Describe(ex), CancellationToken.None).ConfigureAwait(false);
+            await lease.CompleteAsync(ExecutionStatus.Failed, null, Describe(ex, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -91,7 +98,7 @@ public static class ExecutionRecorder
         }
         catch (Exception ex) when (!run.Lost.IsCancellationRequested)
         {
-            await run.CompleteStepAsync(stepId, step, ExecutionStatus.Failed, null, TransientErrors.Describe(ex), CancellationToken.None).ConfigureAwait(false);
+            await run.CompleteStepAsync(stepId, step, ExecutionStatus.Failed, null, Describe(ex, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
