@@ -302,3 +302,33 @@ Describe 'Invoke-BatchJob -Wait within -Timeout on <_>' -ForEach $engines {
         (Get-BatchExecution -Name $name -Connection $connection).ExecutionId | Should -Be @($holder.ExecutionId)
     }
 }
+
+Describe 'A work table that no completed import checked cannot go live on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "unchecked-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $work = "${table}_HAND"
+        New-WorkTable -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false | Out-Null
+        Invoke-TestSql $provider "INSERT INTO $work VALUES (1, 'HAND-1', 1, '9', '2026-11-30 00:00:00'), (1, 'HAND-2', 2, '9', '2026-11-30 00:00:00')"
+    }
+
+    It 'refuses two rows inserted by hand over a ten-row partition, and changes nothing' {
+        Switch-Partition -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'RowCountTooLow,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failures[0].Exception.Message | Should -Match '2 rows, below 0\.5 of the 10 rows'
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $work" | Should -Be '2'
+    }
+
+    It 'switches them in with -Force, and swaps back' {
+        (Switch-Partition -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false -Force).LiveRows | Should -Be 2
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $table WHERE STOCKHOUSE_ID = 1" | Should -Be '2'
+        Switch-Partition -Table $table -Partition $partition -WorkTable $work -Connection $connection -Confirm:$false | Out-Null
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}

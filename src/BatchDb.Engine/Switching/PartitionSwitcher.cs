@@ -15,7 +15,7 @@ public static class PartitionSwitcher
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
         var partition = target.Partition!;
-        var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, cancellationToken).ConfigureAwait(false);
+        var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, request.MinimumRowRatio, cancellationToken).ConfigureAwait(false);
 
         await WorkTableOperations.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
         await session.ConstrainToPartitionAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);

@@ -4,11 +4,21 @@ using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Engine.Switching;
 
-/// <summary>The checks every swap makes before it takes a lock: the work table exists, matches, and is not empty by mistake.</summary>
+/// <summary>
+/// The checks every swap makes before it takes a lock: the work table exists, matches, and holds a plausible copy.
+/// The row check is the import's own (a share of the live rows), made again because the work table may have changed
+/// since, or never been imported: a killed import, rows inserted by hand.
+/// </summary>
 internal static class SwapPreflight
 {
-    public static async Task<(long LiveRows, long WorkRows)> CheckAsync(DatabaseSession session, SwapTarget target, bool force, CancellationToken cancellationToken)
+    public static async Task<(long LiveRows, long WorkRows)> CheckAsync(DatabaseSession session, SwapTarget target, bool force, double minimumRowRatio, CancellationToken cancellationToken)
     {
+        if (minimumRowRatio is < 0 or > 1)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"The minimum row ratio must be between 0 and 1 (it was {minimumRowRatio}).");
+        }
+
         var work = target.WorkTable;
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
         {
@@ -34,6 +44,15 @@ internal static class SwapPreflight
             throw new BatchDbException(ErrorIds.WorkTableEmpty, BatchDbErrorKind.InvalidOperation,
                 $"The work table {work} is empty while {target.Describe()} has {liveRows} rows; " +
                 "switching would empty it (did the last import fail?). Use -Force if that is intended. Nothing was changed.")
+            { Target = work.ToString() };
+        }
+
+        if (workRows < minimumRowRatio * liveRows && !force)
+        {
+            throw new BatchDbException(ErrorIds.RowCountTooLow, BatchDbErrorKind.InvalidData,
+                $"The work table {work} has {workRows} rows, below {minimumRowRatio:0.##} of the {liveRows} rows of {target.Describe()}: " +
+                "it looks like a short delivery or a table that no completed import checked. Import the file again, lower -MinimumRowRatio, " +
+                "or use -Force to switch it in anyway. Nothing was changed.")
             { Target = work.ToString() };
         }
 

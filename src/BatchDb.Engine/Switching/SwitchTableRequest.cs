@@ -11,6 +11,12 @@ public sealed record SwitchTableRequest
 
     public LockRetryPolicy Retry { get; init; } = new();
 
-    /// <summary>Swap in an empty work table over a table that has rows.</summary>
+    /// <summary>Swap in a work table that is empty or below <see cref="MinimumRowRatio"/> of the live rows.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// The work table must hold at least this share of the live table's rows (0 to 1), or the swap is refused
+    /// unless <see cref="Force"/>: the same check a completed import makes, so a short or hand-filled table cannot go live.
+    /// </summary>
+    public double MinimumRowRatio { get; init; } = 0.5;
 }

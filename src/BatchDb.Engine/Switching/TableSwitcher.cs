@@ -17,7 +17,7 @@ public static class TableSwitcher
         var names = SwapTarget.Parse(request.Table, null, request.WorkTable);
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
-        var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, cancellationToken).ConfigureAwait(false);
+        var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, request.MinimumRowRatio, cancellationToken).ConfigureAwait(false);
 
         if (target.View is { } view)
         {

@@ -22,6 +22,10 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinimumRowRatio { get; set; } = 0.5;
+
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
@@ -31,7 +35,7 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
             return;
         }
 
-        var request = new SwitchPartitionRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
+        var request = new SwitchPartitionRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, MinimumRowRatio = MinimumRowRatio, Retry = RetryPolicy };
         WriteObject(RunRecorded(connection, $"{Table} {Partition}",
             new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
             countsTowardRun: false, (_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows));

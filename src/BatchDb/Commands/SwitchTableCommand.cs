@@ -15,6 +15,10 @@ public sealed class SwitchTableCommand : BatchDbSwitchCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinimumRowRatio { get; set; } = 0.5;
+
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
@@ -24,7 +28,7 @@ public sealed class SwitchTableCommand : BatchDbSwitchCmdlet
             return;
         }
 
-        var request = new SwitchTableRequest { Table = Table, WorkTable = WorkTable, Force = Force, Retry = RetryPolicy };
+        var request = new SwitchTableRequest { Table = Table, WorkTable = WorkTable, Force = Force, MinimumRowRatio = MinimumRowRatio, Retry = RetryPolicy };
         WriteObject(RunRecorded(connection, Table,
             new Dictionary<string, object?> { ["Table"] = Table, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
             countsTowardRun: false, (_, log, token) => TableSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows));
