@@ -59,7 +59,7 @@ function Connect-TestServer([string] $Provider, [string] $Name = 'test', [string
 function New-TestPowerShell([string] $Provider) {
     $ps = [powershell]::Create()
     $null = $ps.AddCommand('Import-Module').AddArgument((Get-TestModulePath)).AddStatement().
-        AddCommand('Connect-BatchDb').AddParameters(@{ Provider = $Provider; ConnectionString = (Get-TestConnectionString $Provider) }).AddStatement().
+        AddCommand('Connect-BatchDb').AddParameters(@{ Provider = $Provider; ConnectionString = (Get-TestConnectionString $Provider) }).
         AddCommand('Out-Null')
     $ps.Invoke() | Out-Null
     if ($ps.HadErrors) { throw "Could not prepare the runspace: $($ps.Streams.Error -join '; ')" }

@@ -2,7 +2,7 @@
 .SYNOPSIS
     Runs tests/Pester/*.Tests.ps1 against the built module, each file in a fresh pwsh (loaded assemblies cannot be unloaded).
 .DESCRIPTION
-    Without -TestFile: starts one pwsh per test file and prints "N passed, N failed, N skipped" for them all;
+    Without -TestFile: starts one pwsh per test file, -ThrottleLimit at a time, and prints "N passed, N failed, N skipped" for them all;
     the exit code is the number of failed tests (capped at 1). With -TestFile: runs that file in this process
     and writes its counts to -ResultFile.
 #>
@@ -11,7 +11,8 @@ param(
     [string] $TestFile,
     [string] $ResultFile,
     [string] $ResultsDirectory = (Join-Path ([IO.Path]::GetTempPath()) "batchdb-pester-$PID"),
-    [string[]] $Filter = @('*')
+    [string[]] $Filter = @('*'),
+    [int] $ThrottleLimit = 2
 )
 
 $ErrorActionPreference = 'Stop'
@@ -42,20 +43,33 @@ if ($TestFile) {
 
 Set-Location $repository
 New-Item -ItemType Directory -Force -Path $ResultsDirectory | Out-Null
-$files = Get-ChildItem (Join-Path $PSScriptRoot '*.Tests.ps1') | Where-Object { $name = $_.Name; $Filter.Where({ $name -like $_ }).Count -gt 0 } | Sort-Object Name
-$passed = 0; $failed = 0; $skipped = 0
-foreach ($file in $files) {
+# Two files at a time (2 cores); files that mostly wait (a first line starting '# Runs long') start first.
+$files = Get-ChildItem (Join-Path $PSScriptRoot '*.Tests.ps1') | Where-Object { $name = $_.Name; $Filter.Where({ $name -like $_ }).Count -gt 0 } |
+    Sort-Object @{ Expression = { -not ((Get-Content $_.FullName -TotalCount 1) -like '# Runs long*') } }, Name
+$jobs = foreach ($file in $files) {
     $resultFile = Join-Path $ResultsDirectory "$($file.BaseName).json"
-    Remove-Item $resultFile -ErrorAction Ignore
-    $started = Get-Date
-    & dotnet pwsh -NoProfile -NonInteractive -File $PSCommandPath -TestFile $file.FullName -ResultFile $resultFile
-    if (Test-Path $resultFile) {
-        $counts = Get-Content $resultFile -Raw | ConvertFrom-Json
+    $logFile = Join-Path $ResultsDirectory "$($file.BaseName).log"
+    Remove-Item $resultFile, $logFile -ErrorAction Ignore
+    Start-ThreadJob -ThrottleLimit $ThrottleLimit -ArgumentList $file.FullName, $resultFile, $logFile, $PSCommandPath, $repository -ScriptBlock {
+        param($testFile, $resultFile, $logFile, $runner, $repository)
+        Set-Location $repository
+        $started = Get-Date
+        & dotnet pwsh -NoProfile -NonInteractive -File $runner -TestFile $testFile -ResultFile $resultFile *> $logFile
+        [pscustomobject]@{ File = $testFile; ResultFile = $resultFile; LogFile = $logFile; ExitCode = $LASTEXITCODE; Seconds = ((Get-Date) - $started).TotalSeconds }
+    }
+}
+$passed = 0; $failed = 0; $skipped = 0
+foreach ($job in $jobs) {
+    $run = Receive-Job -Job $job -Wait -AutoRemoveJob
+    $name = Split-Path $run.File -Leaf
+    Get-Content $run.LogFile | Write-Host
+    if (Test-Path $run.ResultFile) {
+        $counts = Get-Content $run.ResultFile -Raw | ConvertFrom-Json
     } else {
-        Write-Host "$($file.Name): pwsh ended (exit code $LASTEXITCODE) without results" -ForegroundColor Red
+        Write-Host "${name}: pwsh ended (exit code $($run.ExitCode)) without results" -ForegroundColor Red
         $counts = @{ Passed = 0; Failed = 1; Skipped = 0 }
     }
-    Write-Host ("{0}: {1} passed, {2} failed, {3} skipped in {4:n1} s" -f $file.Name, $counts.Passed, $counts.Failed, $counts.Skipped, ((Get-Date) - $started).TotalSeconds)
+    Write-Host ("{0}: {1} passed, {2} failed, {3} skipped in {4:n1} s" -f $name, $counts.Passed, $counts.Failed, $counts.Skipped, $run.Seconds)
     $passed += $counts.Passed; $failed += $counts.Failed; $skipped += $counts.Skipped
 }
 "$passed passed, $failed failed, $skipped skipped"

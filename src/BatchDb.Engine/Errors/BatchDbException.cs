@@ -22,4 +22,19 @@ public class BatchDbException : Exception
 
     /// <summary>The object the error is about (a table, a file), for the error record's target.</summary>
     public string? Target { get; init; }
+
+    /// <summary>The distinct messages of an exception and its inner exceptions, outermost first ("A → B").</summary>
+    internal static string Causes(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (!messages.Contains(current.Message))
+            {
+                messages.Add(current.Message);
+            }
+        }
+
+        return string.Join(" → ", messages);
+    }
 }

@@ -107,20 +107,24 @@ public static class WorkTableOperations
         }
         catch (Exception ex)
         {
-            // A refused or half-done load must never be switched in by mistake: leave the work table empty.
+            // A refused or half-done load must never be switched in by mistake: leave the work table empty. On a lost
+            // connection this fails too; the server rolled the load back, and the load's error is the one to report.
+            var emptied = true;
             try
             {
                 await session.TruncateAsync(work, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (BatchDbException truncateFailure)
+            catch (Exception cleanupFailure) when (cleanupFailure is BatchDbException or InvalidOperationException)
             {
-                log.Warning($"The work table {work} could not be emptied after the failed load: {truncateFailure.Message}");
+                emptied = false;
+                log.Warning($"The work table {work} could not be emptied after the failed load: {cleanupFailure.Message}");
             }
 
             if (ex is BatchDbException failure)
             {
+                var state = emptied ? $"The work table {work} was emptied" : $"The work table {work} could not be emptied (its load was rolled back)";
                 throw new BatchDbException(failure.ErrorId, failure.Kind,
-                    $"{failure.Message}{Environment.NewLine}The work table {work} was emptied; {table} is unchanged.", failure, failure.Sql)
+                    $"{failure.Message}{Environment.NewLine}{state}; {table} is unchanged.", failure, failure.Sql)
                 { Target = failure.Target ?? request.Path };
             }
 

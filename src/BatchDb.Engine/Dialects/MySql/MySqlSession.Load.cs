@@ -46,15 +46,25 @@ internal sealed partial class MySqlSession
 
         // On an empty InnoDB table these let MariaDB take its bulk path (no per-row undo, sorted index build).
         await ExecuteAsync("SET SESSION unique_checks = 0, foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+        var loaded = false;
         try
         {
             var rows = await ExecuteAsync(sql, cancellationToken, NoTimeout).ConfigureAwait(false);
             await ThrowOnWarningsAsync(file, format, cancellationToken).ConfigureAwait(false);
+            loaded = true;
             return rows;
         }
         finally
         {
-            await ExecuteAsync("SET SESSION unique_checks = 1, foreign_key_checks = 1", CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync("SET SESSION unique_checks = 1, foreign_key_checks = 1", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (BatchDbException) when (!loaded)
+            {
+                // The load failed (its error is the one to report); a lost session needs no resetting.
+            }
+
             if (strippedCopy is not null)
             {
                 File.Delete(strippedCopy);

@@ -276,5 +276,9 @@ internal sealed partial class MySqlSession : DatabaseSession
         {
             throw MySqlErrors.Translate(ex, command.CommandText);
         }
+        catch (InvalidOperationException ex) when (command.Connection?.State != System.Data.ConnectionState.Open)
+        {
+            throw MySqlErrors.ConnectionLost(ex, command.CommandText);
+        }
     }
 }

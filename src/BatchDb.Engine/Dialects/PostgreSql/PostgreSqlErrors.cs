@@ -18,11 +18,23 @@ internal static class PostgreSqlErrors
             "42501" => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
             "42P01" or "3D000" or "3F000" => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
             LockNotAvailable or DeadlockDetected => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
-            null => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
+            // The session was ended (pg_terminate_backend, a restart) or the server is not accepting sessions yet: transient.
+            null or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
+            _ when state.StartsWith("08", StringComparison.Ordinal) => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };
         var where = target is null ? string.Empty : $" ({target})";
-        var code = state is null ? string.Empty : $" {state}";
-        return new BatchDbException(id, kind, $"PostgreSQL error{code}{where}: {(ex as PostgresException)?.MessageText ?? ex.Message}", ex, sql) { Target = target };
+        if (state is null)
+        {
+            return new BatchDbException(id, kind, $"The connection to the PostgreSQL server was lost{where}: {BatchDbException.Causes(ex)}", ex, sql) { Target = target };
+        }
+
+        return new BatchDbException(id, kind, $"PostgreSQL error {state}{where}: {(ex as PostgresException)?.MessageText ?? ex.Message}", ex, sql) { Target = target };
     }
+
+    /// <summary>A command on a session whose connection was closed under it (pg_terminate_backend, a restart, a network failure).</summary>
+    public static BatchDbException ConnectionLost(Exception ex, string? sql) =>
+        new(ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed,
+            $"The connection to the PostgreSQL server was lost (the session was terminated, or the server restarted or is unreachable): {BatchDbException.Causes(ex)}", ex, sql);
 }

@@ -81,5 +81,9 @@ internal sealed partial class PostgreSqlSession
         {
             throw PostgreSqlErrors.Translate(ex, command.CommandText);
         }
+        catch (InvalidOperationException ex) when (command.Connection?.FullState is not System.Data.ConnectionState.Open)
+        {
+            throw PostgreSqlErrors.ConnectionLost(ex, command.CommandText);
+        }
     }
 }

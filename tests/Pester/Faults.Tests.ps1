@@ -1,0 +1,79 @@
+# Runs long: MariaDB takes about 108 s to end a killed LOAD DATA LOCAL session.
+# Faults in a real pwsh: the loading session is killed mid-load (pg_terminate_backend / KILL). The error is
+# ConnectionFailed with the cause, the live table is unchanged, and Invoke-BatchJob retries it as transient.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    $engines = @(Get-TestEngine)
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    Import-BuiltBatchDb
+    $big = Join-Path $TestDrive 'big.csv'
+    $writer = [IO.StreamWriter]::new($big)
+    for ($i = 0; $i -lt 1500000; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") }
+    $writer.Dispose()
+
+    # Kills the session that runs the bulk load, once it is running; returns when it did.
+    function Stop-LoadingSession([string] $Provider, [int] $TimeoutSeconds = 30) {
+        $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+        $find = if ($Provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE query LIKE 'COPY %' AND state = 'active' AND pid <> pg_backend_pid()" }
+                else { "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%'" }
+        while ((Get-Date) -lt $deadline) {
+            $id = Invoke-TestSql $Provider $find | Select-Object -First 1
+            if ($id) {
+                if ($Provider -eq 'PostgreSql') { Invoke-TestSql $Provider "SELECT pg_terminate_backend($id)" | Out-Null } else { Invoke-TestSql $Provider "KILL $id" | Out-Null }
+                return $id
+            }
+            Start-Sleep -Milliseconds 50
+        }
+        throw "No bulk load started on $Provider within $TimeoutSeconds s"
+    }
+}
+
+Describe 'A killed loading session on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $partition = Get-TestPartitionName $provider $table 1
+        $before = Get-TestStockRow $provider $table -Warehouse 1
+    }
+
+    # MariaDB 10.11 answers a KILL during LOAD DATA LOCAL only after about 108 s (its own mariadb client waits as long),
+    # so on MySQL one kill serves both checks: the retry test asserts the first attempt's recorded error.
+    It 'fails the import with ConnectionFailed, names the cause, and leaves the live table as it was' -Skip:($_ -eq 'MySql') {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big })
+        $handle = $ps.BeginInvoke()
+        Stop-LoadingSession $provider | Out-Null
+        $ps.EndInvoke($handle) | Should -BeNullOrEmpty
+        $ps.Streams.Error | Should -HaveCount 1
+        $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+        $ps.Streams.Error[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        $ps.Streams.Error[0].Exception.Message | Should -Match 'The connection to the PostgreSQL server was lost'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before
+    }
+
+    It 'is retried by Invoke-BatchJob -MaxAttempts, and the second attempt loads and switches' {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddScript("Initialize-BatchSchema -Confirm:`$false | Out-Null
+            Invoke-BatchJob -Name 'killed-$table' -MaxAttempts 3 -RetryDelay 0.1 -Confirm:`$false -PassThru -ScriptBlock {
+                Import-WorkTable -Table $table -Partition $partition -Path '$big' -ErrorAction Stop | Switch-Partition -Confirm:`$false -ErrorAction Stop
+            }")
+        $handle = $ps.BeginInvoke()
+        Stop-LoadingSession $provider | Out-Null
+        $result = $ps.EndInvoke($handle)
+        ($ps.Streams.Error | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
+        ($result | Where-Object { $_.PSObject.Properties['Attempt'] }).Attempt | Should -Be 2
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $table WHERE STOCKHOUSE_ID = 1" | Should -Be '1500000'
+        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+        Invoke-TestSql $provider "SELECT attempt, status FROM $ledger WHERE batch_name = 'killed-$table' AND parent_id IS NULL ORDER BY attempt" |
+            Should -Be @('1|Failed', '2|Succeeded')
+        $firstError = Invoke-TestSql $provider "SELECT error_message FROM $ledger WHERE batch_name = 'killed-$table' AND parent_id IS NULL AND attempt = 1"
+        ($firstError -join "`n") | Should -Match '^\[ConnectionFailed\] The connection to the (MySQL|PostgreSQL) server was lost'
+        Get-TestStockRow $provider $table -Warehouse 3 | Should -HaveCount 10
+    }
+}
