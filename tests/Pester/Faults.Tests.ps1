@@ -77,3 +77,34 @@ Describe 'A killed loading session on <_>' -ForEach $engines {
         Get-TestStockRow $provider $table -Warehouse 3 | Should -HaveCount 10
     }
 }
+
+Describe 'Progress during the bulk load on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $partition = Get-TestPartitionName $provider $table 1
+    }
+
+    It 'reports the load at least every second, with the bytes sent and a percentage where the file is streamed' {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big })
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $out = $ps.Invoke()
+        $seconds = $watch.Elapsed.TotalSeconds
+        $out[0].RowsLoaded | Should -Be 1500000
+        $loading = @($ps.Streams.Progress | Where-Object { $_.StatusDescription -like 'Loading*' })
+        $loading.Count | Should -BeGreaterOrEqual ([math]::Floor($out[0].Elapsed.TotalSeconds * 0.5))
+        $loading.Count | Should -BeGreaterOrEqual 2
+        if ($provider -eq 'PostgreSql') {
+            $percents = $loading.PercentComplete | Where-Object { $_ -ge 0 }
+            $percents.Count | Should -BeGreaterOrEqual 2
+            ($percents | Measure-Object -Maximum).Maximum | Should -Be 60
+            $loading[-1].StatusDescription | Should -Match 'MB of [\d.]+ MB sent'
+        } else {
+            $loading[-1].StatusDescription | Should -Match 'Loading [\d.]+ MB into .* \(\d+ s\)'
+        }
+        ($ps.Streams.Progress | Select-Object -Last 1).RecordType | Should -Be 'Completed'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+    }
+}

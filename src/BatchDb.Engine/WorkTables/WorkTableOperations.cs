@@ -87,8 +87,12 @@ public static class WorkTableOperations
                 await session.ConstrainToPartitionAsync(partition, work, cancellationToken).ConfigureAwait(false);
             }
 
-            progress?.Report(new OperationProgress(activity, $"Loading {FormatSize(file.Length)} into {work}", -1));
-            var rows = await session.LoadCsvAsync(work, file, request.Format, cancellationToken).ConfigureAwait(false);
+            long rows;
+            using (var loading = progress is null ? null : new LoadProgress(progress, activity, work.ToString(), file.Length))
+            {
+                rows = await session.LoadCsvAsync(work, file, request.Format, loading, cancellationToken).ConfigureAwait(false);
+            }
+
             log.Verbose($"Loaded {rows} rows from {request.Path} into {work} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
 
             if (partition is not null)
@@ -170,7 +174,7 @@ public static class WorkTableOperations
         }
     }
 
-    private static string FormatSize(long bytes) => bytes switch
+    internal static string FormatSize(long bytes) => bytes switch
     {
         < 1 << 20 => $"{bytes / 1024.0:F1} KB",
         < 1 << 30 => $"{bytes / 1048576.0:F1} MB",

@@ -12,7 +12,8 @@ internal sealed partial class MySqlSession
 {
     private const int MaxReportedProblems = 10;
 
-    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    // MySql.Data reads the file by name itself, so there is no position to report.
+    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
         var charset = CharsetFor(format.Encoding);
         var columns = format.Columns ?? file.HeaderNames;

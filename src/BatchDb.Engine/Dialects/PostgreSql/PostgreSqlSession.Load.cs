@@ -16,7 +16,7 @@ internal sealed partial class PostgreSqlSession
 {
     private const int CopyBufferSize = 1 << 16;
 
-    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
         var tableColumns = await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
         var columns = MapColumns(format.Columns ?? file.HeaderNames, tableColumns, file.Path);
@@ -36,7 +36,7 @@ internal sealed partial class PostgreSqlSession
                     await stream.WriteAsync(skipped, cancellationToken).ConfigureAwait(false);
                 }
 
-                await input.CopyToAsync(stream, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                await (position is null ? (Stream)input : new ProgressStream(input, position)).CopyToAsync(stream, CopyBufferSize, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (PostgresException ex)
