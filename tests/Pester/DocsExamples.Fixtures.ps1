@@ -336,6 +336,14 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
                       else { "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'batch' AND TABLE_NAME LIKE 'daily_sales%'" }
             Shop $p $tables | Should -Be '2'
         }
+        5 = {
+            param($r, $p)
+            $r.Output[0].LiveRows | Should -Be 50
+            Shop $p 'SELECT STOCKHOUSE_ID, COUNT(*) FROM T_STOCK GROUP BY STOCKHOUSE_ID ORDER BY 1' | Should -Be @(1..5 | ForEach-Object { "$_|10" })
+            $partitions = if ($p -eq 'PostgreSql') { "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 't_stock'::regclass" }
+                          else { "SELECT GROUP_CONCAT(PARTITION_NAME ORDER BY PARTITION_NAME) FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'T_STOCK'" }
+            Shop $p $partitions | Should -Be $(if ($p -eq 'PostgreSql') { 'p_s01,p_s02,p_s03,p_s04,p_s05' } else { 'P_S01,P_S02,P_S03,P_S04,P_S05' })
+        }
     }
 
     'about_BatchDb' = New-DocFixture -Engines MySql -Setup { Initialize-ShopDatabase MySql; Initialize-ShopDatabase PostgreSql } -Checks @{

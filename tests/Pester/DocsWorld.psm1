@@ -112,6 +112,7 @@ function New-ExampleFolder([string] $Path) {
     New-Item -ItemType Directory -Force -Path $Path, (Join-Path $Path 'incoming'), (Join-Path $Path 'out') | Out-Null
     $seed = Get-TestDataPath 'T_STOCK_S01.csv'
     Copy-Item $seed (Join-Path $Path 'T_STOCK_S01.csv')
+    Copy-Item (Get-TestDataPath 'T_STOCK.csv') (Join-Path $Path 'T_STOCK.csv')
     Copy-Item $seed (Join-Path $Path 'incoming/T_STOCK_P_S01.csv')
     (Get-Content $seed) -replace '^"1"', '"3"' | Set-Content (Join-Path $Path 's03.csv')
     (Get-Content $seed) -replace '^"1"', '"2"' | Set-Content (Join-Path $Path 'incoming/T_STOCK_P_S02.csv')

@@ -332,3 +332,32 @@ Describe 'A work table that no completed import checked cannot go live on <_>' -
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
     }
 }
+
+Describe 'The initial fill of a partitioned table from one mixed file on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        Invoke-TestSql $provider "DELETE FROM $table" | Out-Null
+        $connection = Connect-TestServer $provider -Name "fill-$provider"
+        $partitions = 1..5 | ForEach-Object { Get-TestPartitionName $provider $table $_ }
+        $listPartitions = if ($provider -eq 'PostgreSql') { "SELECT c.relname, c.relkind FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '$($table.ToLowerInvariant())'::regclass ORDER BY 1" }
+                          else { "SELECT PARTITION_NAME, 'r' FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '$table' ORDER BY 1" }
+    }
+
+    It 'loads all warehouses through the whole table''s work table, and the table stays partitioned under the same partition names' {
+        $result = Import-WorkTable -Table $table -Path (Get-TestDataPath 'T_STOCK.csv') -Connection $connection | Switch-Table -Confirm:$false
+        $result.LiveRows | Should -Be 50
+        Get-TestStockRow $provider $table | Should -Be @($before1 + $warehouse3)
+        Invoke-TestSql $provider $listPartitions | Should -Be @($partitions | ForEach-Object { "$_|r" })
+        Invoke-TestSql $provider "SELECT STOCKHOUSE_ID, COUNT(*) FROM $table GROUP BY STOCKHOUSE_ID ORDER BY 1" | Should -Be @(1..5 | ForEach-Object { "$_|10" })
+    }
+
+    It 'switches one partition by its name afterwards, and the whole table back' {
+        (Import-WorkTable -Table $table -Partition $partitions[0] -Path $seedCsv -Connection $connection | Switch-Partition -Confirm:$false).LiveRows | Should -Be 10
+        Get-TestStockRow $provider $table | Should -Be @($after1 + $warehouse3)
+        Switch-Table -Table $table -Connection $connection -Confirm:$false -Force | Out-Null
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $table" | Should -Be '0'
+        Invoke-TestSql $provider $listPartitions | Should -Be @($partitions | ForEach-Object { "$_|r" })
+    }
+}

@@ -50,6 +50,19 @@ public sealed partial record QualifiedName
 
     public QualifiedName WithName(string name) => new(Schema, ValidateIdentifier(name, "table"));
 
+    /// <summary>A name derived from another (<c>name_suffix</c>), shortened with a hash when too long for an identifier.</summary>
+    public static string Derived(string name, string suffix)
+    {
+        var derived = $"{name}_{suffix}";
+        if (derived.Length <= MaxPartLength)
+        {
+            return derived;
+        }
+
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(derived)))[..8].ToLowerInvariant();
+        return $"{derived[..(MaxPartLength - 9)]}_{hash}";
+    }
+
     public override string ToString() => Schema is null ? Name : $"{Schema}.{Name}";
 
     private static void ValidatePart(string whole, string part, string what)

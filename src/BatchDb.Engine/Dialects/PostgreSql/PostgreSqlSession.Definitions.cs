@@ -20,9 +20,26 @@ internal sealed partial class PostgreSqlSession
             "SELECT relkind::text, relispartition, relpersistence::text, EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = c.oid) FROM pg_class c WHERE oid = to_regclass(@p0)",
             cancellationToken, Quote(workTable)).ConfigureAwait(false);
         var work = kind[0];
-        if ((string)work[0]! != "r")
+        var liveKey = partition is null ? await PartitionKeyAsync(live, cancellationToken).ConfigureAwait(false) : null;
+        var expectedKind = liveKey is null ? "r" : "p";
+        if ((string)work[0]! != expectedKind)
         {
-            differences.Add(new DefinitionDifference("table option", "kind", "plain table", (string)work[0]! == "p" ? "partitioned table" : "not a plain table"));
+            differences.Add(new DefinitionDifference("table option", "kind", liveKey is null ? "plain table" : $"partitioned table ({liveKey})",
+                (string)work[0]! switch { "p" => "partitioned table", "r" => "plain table", _ => "not a table" }));
+        }
+        else if (liveKey is not null)
+        {
+            // A whole partitioned table: the same key and the same partitions, matched by their bounds.
+            var workKey = await PartitionKeyAsync(workTable, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(liveKey, workKey, StringComparison.Ordinal))
+            {
+                differences.Add(new DefinitionDifference("table option", "partition key", liveKey, workKey));
+            }
+
+            CompareKeyed(differences, "partition",
+                (await PartitionBoundsAsync(live, cancellationToken).ConfigureAwait(false)).Select(p => (p.Bound, p.Name)).ToList(),
+                (await PartitionBoundsAsync(workTable, cancellationToken).ConfigureAwait(false)).Select(p => (p.Bound, p.Bound)).ToList(),
+                definitionsDiffer: false);
         }
 
         if ((bool)work[1]! || (bool)work[3]!)
@@ -41,7 +58,8 @@ internal sealed partial class PostgreSqlSession
         return differences;
     }
 
-    private static void CompareKeyed(List<DefinitionDifference> differences, string aspect, IReadOnlyList<(string Key, string Definition)> live, IReadOnlyList<(string Key, string Definition)> work)
+    private static void CompareKeyed(List<DefinitionDifference> differences, string aspect, IReadOnlyList<(string Key, string Definition)> live, IReadOnlyList<(string Key, string Definition)> work,
+        bool definitionsDiffer = true)
     {
         var workByKey = work.GroupBy(w => w.Key).ToDictionary(g => g.Key, g => g.First().Definition, StringComparer.Ordinal);
         foreach (var (key, definition) in live)
@@ -50,7 +68,7 @@ internal sealed partial class PostgreSqlSession
             {
                 differences.Add(new DefinitionDifference(aspect, key, definition, null));
             }
-            else if (!string.Equals(definition, workDefinition, StringComparison.Ordinal))
+            else if (definitionsDiffer && !string.Equals(definition, workDefinition, StringComparison.Ordinal))
             {
                 differences.Add(new DefinitionDifference(aspect, key, definition, workDefinition));
             }

@@ -36,7 +36,18 @@ internal sealed partial class PostgreSqlSession
     public override async Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         ThrowIfDifferentSchemas(table, workTable);
-        return await InLockBoundTransactionAsync(lockWait, () => SwapNamesAsync(table, workTable, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await InLockBoundTransactionAsync(lockWait, async () =>
+        {
+            // A partitioned table's partitions trade names with their counterparts of the same bound, so that a
+            // partition's name (-Partition p_s01) keeps naming the live one.
+            var live = await PartitionBoundsAsync(table, cancellationToken).ConfigureAwait(false);
+            var work = (await PartitionBoundsAsync(workTable, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Bound, p => p.Name, StringComparer.Ordinal);
+            await SwapNamesAsync(table, workTable, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, bound) in live)
+            {
+                await SwapNamesAsync(table.WithName(name), workTable.WithName(work[bound]), cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)

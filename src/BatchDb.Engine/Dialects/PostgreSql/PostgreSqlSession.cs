@@ -108,9 +108,19 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
     {
         // Copying the partition (not the parent) keeps indexes and constraints that only the partition has.
         var source = partition?.PartitionTable ?? table;
+        var partitionKey = partition is null ? await PartitionKeyAsync(source, cancellationToken).ConfigureAwait(false) : null;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync($"CREATE TABLE {Quote(workTable)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken).ConfigureAwait(false);
-        if (partition is not null)
+        await ExecuteAsync($"CREATE TABLE {Quote(workTable)} (LIKE {Quote(source)} INCLUDING ALL){(partitionKey is null ? string.Empty : $" PARTITION BY {partitionKey}")}",
+            cancellationToken).ConfigureAwait(false);
+        if (partitionKey is not null)
+        {
+            // A whole table's copy of a partitioned table has its partitions too; they carry the swap side's names.
+            foreach (var (name, bound) in await PartitionBoundsAsync(source, cancellationToken).ConfigureAwait(false))
+            {
+                await ExecuteAsync($"CREATE TABLE {Quote(workTable.WithName(SwapSideName(name)))} PARTITION OF {Quote(workTable)} {bound}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (partition is not null)
         {
             // A partition that was switched in before still carries the bound constraint of its work-table days; LIKE copied it.
             await ExecuteAsync($"ALTER TABLE {Quote(workTable)} DROP CONSTRAINT IF EXISTS {Quote(BoundConstraint)}", cancellationToken).ConfigureAwait(false);
@@ -119,6 +129,32 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The partition key of a partitioned table (<c>LIST (stockhouse_id)</c>), or null for any other table.</summary>
+    private async Task<string?> PartitionKeyAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT pg_get_partkeydef(to_regclass(@p0))", cancellationToken, Quote(table)).ConfigureAwait(false))[0][0] as string;
+
+    /// <summary>The partitions of a partitioned table by name, with their bounds; sub-partitioned ones are refused.</summary>
+    private async Task<IReadOnlyList<(string Name, string Bound)>> PartitionBoundsAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), c.relkind::text
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(@p0) ORDER BY 1
+            """,
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        if (rows.FirstOrDefault(r => (string)r[2]! != "r") is { } nested)
+        {
+            throw new BatchDbException(ErrorIds.NotSupported, BatchDbErrorKind.NotSupported,
+                $"The partition {nested[0]} of {table} is itself partitioned or a foreign table; BatchDb swaps whole tables with plain partitions only.")
+            { Target = table.ToString() };
+        }
+
+        return rows.Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
+    }
+
+    /// <summary>The name of a partition's counterpart in a whole table's work table.</summary>
+    private static string SwapSideName(string partition) => QualifiedName.Derived(partition, "swap");
 
     public override Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken) =>
         ExecuteAsync($"CREATE TABLE {Quote(table)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken);
