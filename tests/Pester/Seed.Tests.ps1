@@ -361,3 +361,28 @@ Describe 'The initial fill of a partitioned table from one mixed file on <_>' -F
         Invoke-TestSql $provider $listPartitions | Should -Be @($partitions | ForEach-Object { "$_|r" })
     }
 }
+
+Describe 'New-WorkTable -Force over the rollback copy on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "force-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $work = "${table}_RB"
+        Import-WorkTable -Table $table -Partition $partition -WorkTable $work -Path $seedCsv -Connection $connection | Switch-Partition -Confirm:$false | Out-Null
+    }
+
+    It 'asks before dropping a work table that holds rows, so a script without -Confirm:$false keeps them' {
+        $ps = New-TestPowerShell $provider
+        $null = $ps.AddCommand('New-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; WorkTable = $work; Force = $true })
+        { $ps.Invoke() } | Should -Throw '*prompts the user*holds 10 rows, the rollback copy*'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        Get-TestStockRow $provider $work -Warehouse 1 | Should -Be $before1
+    }
+
+    It 'drops and re-creates it with -Confirm:$false' {
+        (New-WorkTable -Table $table -Partition $partition -WorkTable $work -Connection $connection -Force -Confirm:$false).Created | Should -BeTrue
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $work" | Should -Be '0'
+    }
+}

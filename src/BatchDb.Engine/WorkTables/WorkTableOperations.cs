@@ -26,6 +26,17 @@ public static class WorkTableOperations
         return $"{target.WorkTable}, the {(target.View is null ? "work" : "off-screen")} table of {target.Describe()}";
     }
 
+    /// <summary>The rows in the work table of the target, or null when it does not exist.</summary>
+    public static async Task<long?> CountWorkTableRowsAsync(BatchDbConnection connection, string table, string? partition, string? workTable, CancellationToken cancellationToken)
+    {
+        var names = SwapTarget.Parse(table, partition, workTable);
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
+        return await session.TableExistsAsync(target.WorkTable, cancellationToken).ConfigureAwait(false)
+            ? await session.CountRowsAsync(target.WorkTable, null, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
     public static async Task<WorkTableInfo> CreateAsync(BatchDbConnection connection, WorkTableRequest request, IOperationLog log, CancellationToken cancellationToken)
     {
         var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);
