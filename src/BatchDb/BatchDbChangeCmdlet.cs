@@ -47,7 +47,8 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
         {
             Operation = name,
             BatchName = BatchName,
-            DefaultBatchName = $"{name} {target}",
+            // At most a batch name's 200 characters, so that a name that is too long is reported as the table's, by the engine.
+            DefaultBatchName = $"{name} {target}" is { Length: > 200 } lengthy ? lengthy[..200] : $"{name} {target}",
             Parameters = parameters,
             CountsTowardRun = countsTowardRun,
         };

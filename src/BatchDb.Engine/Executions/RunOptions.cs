@@ -29,6 +29,12 @@ public sealed record RunOptions
             throw new Errors.BatchDbException(Errors.ErrorIds.InvalidArgument, Errors.BatchDbErrorKind.InvalidArgument,
                 "A batch name must be 1 to 200 characters and not only spaces.");
         }
+
+        if (batchName.Any(char.IsControl))
+        {
+            throw new Errors.BatchDbException(Errors.ErrorIds.InvalidArgument, Errors.BatchDbErrorKind.InvalidArgument,
+                "A batch name must not hold control characters (such as NUL or a line break).");
+        }
     }
 
     internal void Validate()

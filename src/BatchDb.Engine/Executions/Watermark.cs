@@ -45,6 +45,38 @@ internal sealed record Watermark(string Column, object Value)
         { Target = column },
     });
 
+    /// <summary>
+    /// A mark a user gave (-From): a date and time or a number, also when typed as text ('2026-11-21', '1000');
+    /// other text is refused here rather than sent to the server to be coerced (MySQL) or rejected (PostgreSQL).
+    /// </summary>
+    public static Watermark FromArgument(string column, object value)
+    {
+        if (value is not string text)
+        {
+            return From(column, value);
+        }
+
+        var styles = DateTimeStyles.AllowWhiteSpaces;
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole))
+        {
+            return From(column, whole);
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+        {
+            return From(column, number);
+        }
+
+        if (DateTime.TryParse(text, CultureInfo.InvariantCulture, styles, out var moment))
+        {
+            return From(column, moment);
+        }
+
+        throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+            $"-From '{text}' is neither a date and time nor a number. Give the mark the watermark column {column} is compared with, such as [datetime]'2026-11-21' or 1000.")
+        { Target = column };
+    }
+
     public static Watermark Parse(string column, string type, string text) => new(column, type switch
     {
         "timestamp" => DateTime.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture),

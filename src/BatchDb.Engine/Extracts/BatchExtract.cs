@@ -59,7 +59,7 @@ public static class BatchExtract
         var ledger = await Ledger.RequireWatermarksAsync(target, destination, cancellationToken).ConfigureAwait(false);
         var tableName = table.ToString();
         var from = request.From is { } start
-            ? Watermark.From(mark.Source, start)
+            ? Watermark.FromArgument(mark.Source, start)
             : await ledger.FindWatermarkAsync(sourceName, tableName, cancellationToken).ConfigureAwait(false);
         if (from is not null && !string.Equals(from.Column, mark.Source, StringComparison.OrdinalIgnoreCase))
         {

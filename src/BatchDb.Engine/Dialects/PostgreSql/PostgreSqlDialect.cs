@@ -87,7 +87,8 @@ internal sealed class PostgreSqlDialect : Dialect
         catch (Exception ex) when (ex is NpgsqlException or PostgresException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw PostgreSqlErrors.Translate(ex, null, $"{connection.Host}:{connection.Port}/{connection.Database}");
+            var target = new NpgsqlConnectionStringBuilder(connectionString);
+            throw PostgreSqlErrors.Translate(ex, null, $"{target.Host}:{target.Port}/{target.Database}");
         }
         catch
         {
