@@ -15,10 +15,11 @@ BeforeAll {
     $writer.Dispose()
 
     # Kills the session that runs the bulk load, once it is running; returns when it did.
-    function Stop-LoadingSession([string] $Provider, [int] $TimeoutSeconds = 30) {
+    # Other test files run at the same time: only the load into this table's work table is killed.
+    function Stop-LoadingSession([string] $Provider, [string] $Table, [int] $TimeoutSeconds = 30) {
         $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
-        $find = if ($Provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE query LIKE 'COPY %' AND state = 'active' AND pid <> pg_backend_pid()" }
-                else { "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%'" }
+        $find = if ($Provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE query ILIKE 'COPY %$Table%' AND state = 'active' AND pid <> pg_backend_pid()" }
+                else { "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%$Table%'" }
         while ((Get-Date) -lt $deadline) {
             $id = Invoke-TestSql $Provider $find | Select-Object -First 1
             if ($id) {
@@ -46,7 +47,7 @@ Describe 'A killed loading session on <_>' -ForEach $engines {
         $ps = New-TestPowerShell $provider
         $null = $ps.AddCommand('Import-WorkTable').AddParameters(@{ Table = $table; Partition = $partition; Path = $big })
         $handle = $ps.BeginInvoke()
-        Stop-LoadingSession $provider | Out-Null
+        Stop-LoadingSession $provider $table | Out-Null
         $ps.EndInvoke($handle) | Should -BeNullOrEmpty
         $ps.Streams.Error | Should -HaveCount 1
         $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
@@ -63,7 +64,7 @@ Describe 'A killed loading session on <_>' -ForEach $engines {
                 Import-WorkTable -Table $table -Partition $partition -Path '$big' -ErrorAction Stop | Switch-Partition -Confirm:`$false -ErrorAction Stop
             }")
         $handle = $ps.BeginInvoke()
-        Stop-LoadingSession $provider | Out-Null
+        Stop-LoadingSession $provider $table | Out-Null
         $result = $ps.EndInvoke($handle)
         ($ps.Streams.Error | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
         ($result | Where-Object { $_.PSObject.Properties['Attempt'] }).Attempt | Should -Be 2

@@ -386,3 +386,63 @@ Describe 'New-WorkTable -Force over the rollback copy on <_>' -ForEach $engines 
         Invoke-TestSql $provider "SELECT COUNT(*) FROM $work" | Should -Be '0'
     }
 }
+
+Describe 'Line numbers are the file''s lines on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "lines-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $multiline = Join-Path $TestDrive "multiline-$provider.csv"
+        # Record 2 spans lines 2-3 (a quoted line break); record 3, on line 4, has an amount that is not a number.
+        [IO.File]::WriteAllText($multiline, "`"1`",`"A-1`",`"10`",`"1`",`"2015/09/23 16:45:12`"`n`"1`",`"A`n2`",`"20`",`"1`",`"2015/09/23 16:45:12`"`n`"1`",`"A-3`",`"x30`",`"1`",`"2015/09/23 16:45:12`"`n")
+    }
+
+    It 'names line 4 for a bad value after a quoted field that spans two lines' {
+        Import-WorkTable -Table $table -Partition $partition -Path $multiline -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
+        $failures[0].Exception.Message | Should -Match 'line 4\b'
+        $failures[0].Exception.Message | Should -Not -Match 'line 3\b'
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}
+
+Describe 'The same file gets the same outcome on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'M_PRICE'
+        $money = if ($provider -eq 'PostgreSql') { 'numeric(12,2)' } else { 'DECIMAL(12,2)' }
+        Invoke-TestSql $provider "CREATE TABLE $table (ITEM_ID varchar(20) PRIMARY KEY, PRICE $money, NOTE varchar(50))"
+        Invoke-TestSql $provider "INSERT INTO $table VALUES ('A-1', 100, 'old')"
+        $connection = Connect-TestServer $provider -Name "same-$provider"
+        $exact = Join-Path $TestDrive "exact-$provider.csv"
+        Set-Content $exact "A-1,12.30,a`nB-2,12.340,b`nC-3,-7,c"
+        $rounding = Join-Path $TestDrive "rounding-$provider.csv"
+        Set-Content $rounding "A-1,12.30,a`nB-2,12.345,b`nC-3,7,c"
+        $nul = Join-Path $TestDrive "nul-$provider.csv"
+        [IO.File]::WriteAllBytes($nul, [Text.Encoding]::ASCII.GetBytes("A-1,1.00,a`nB-2,2.00,b`0c`n"))
+    }
+
+    It 'loads amounts that fit the column''s scale, trailing zeros included' {
+        (Import-WorkTable -Table $table -Path $exact -Connection $connection).RowsLoaded | Should -Be 3
+        Invoke-TestSql $provider "SELECT ITEM_ID, PRICE FROM ${table}_work ORDER BY 1" | Should -Be @('A-1|12.30', 'B-2|12.34', 'C-3|-7.00')
+    }
+
+    It 'refuses an amount with more decimal places than the column keeps, naming line and column' {
+        Import-WorkTable -Table $table -Path $rounding -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
+        $failures[0].Exception.Message | Should -Match 'line 2\b'
+        $failures[0].Exception.Message | Should -Match '(?i)price'
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM ${table}_work" | Should -Be '0'
+        Invoke-TestSql $provider "SELECT PRICE FROM $table" | Should -Be '100.00'
+    }
+
+    It 'refuses a NUL byte, naming its line' {
+        Import-WorkTable -Table $table -Path $nul -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
+        $failures[0].Exception.Message | Should -Match 'line 2\b'
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM ${table}_work" | Should -Be '0'
+    }
+}

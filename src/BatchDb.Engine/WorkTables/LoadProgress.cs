@@ -34,7 +34,7 @@ internal sealed class LoadProgress : IProgress<long>, IDisposable
     public void Report(long value)
     {
         Interlocked.Exchange(ref _sent, value);
-        Publish(force: false);
+        Publish(force: value >= _length);
     }
 
     public void Dispose()

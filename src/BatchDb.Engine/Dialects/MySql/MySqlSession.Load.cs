@@ -15,6 +15,13 @@ internal sealed partial class MySqlSession
     // MySql.Data reads the file by name itself, so there is no position to report.
     public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
+        if (await CsvNulBytes.FindFirstLineAsync(file.Path, cancellationToken).ConfigureAwait(false) is { } nulLine)
+        {
+            throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
+                $"{file.Path}: line {nulLine}: the line holds a NUL byte (0x00), which PostgreSQL refuses in text and MariaDB would load; remove it. Nothing was loaded.")
+            { Target = file.Path };
+        }
+
         var charset = CharsetFor(format.Encoding);
         var columns = format.Columns ?? file.HeaderNames;
         if (columns is null && format.NullText is not null)
@@ -82,15 +89,18 @@ internal sealed partial class MySqlSession
         }
 
         var total = Convert.ToInt64((await QueryAsync("SELECT @@warning_count", cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
-        var problems = warnings.Select(w => DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, format.LinesBeforeData)).ToList();
+        var records = warnings.Select(w => RowNumberPattern().Match((string)w[2]!)).Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        var lines = CsvRecordLines.Find(file, format, records);
+        var problems = warnings.Select(w => DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, lines)).ToList();
         var more = total > problems.Count ? $"{Environment.NewLine}  … and {total - problems.Count} more" : string.Empty;
         throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
             $"{file.Path}: {total} problem(s) found while loading:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}{more}")
         { Target = file.Path };
     }
 
-    /// <summary>Rewrites the server's "row N" (data rows after the ignored lines) as the file's line number.</summary>
-    private static string DescribeWarning(int code, string message, int linesBeforeData)
+    /// <summary>Rewrites the server's "row N" (the Nth record after the ignored lines) as the file line it starts on.</summary>
+    private static string DescribeWarning(int code, string message, IReadOnlyDictionary<long, long> lines)
     {
         var match = RowNumberPattern().Match(message);
         if (!match.Success)
@@ -98,7 +108,8 @@ internal sealed partial class MySqlSession
             return message;
         }
 
-        var line = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + linesBeforeData;
+        var record = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var line = lines.TryGetValue(record, out var start) ? start.ToString(CultureInfo.InvariantCulture) : $"record {record}";
         return code switch
         {
             1261 => $"line {line}: the line has fewer fields than there are columns",

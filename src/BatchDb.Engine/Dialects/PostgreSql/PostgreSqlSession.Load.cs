@@ -21,6 +21,7 @@ internal sealed partial class PostgreSqlSession
         var tableColumns = await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
         var columns = MapColumns(format.Columns ?? file.HeaderNames, tableColumns, file.Path);
         var copy = BuildCopy(table, columns ?? tableColumns, columns is not null, format);
+        var guard = new CsvScaleGuard(format, await ScaledFieldsAsync(table, columns ?? tableColumns, cancellationToken).ConfigureAwait(false), format.SkipLines + 1);
 
         await using var input = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
         input.Seek(file.BomLength, SeekOrigin.Begin);
@@ -28,15 +29,43 @@ internal sealed partial class PostgreSqlSession
         try
         {
             // BeginTextImport hands back a writer over the raw COPY stream; the file's bytes go to that stream untouched.
-            await using (var writer = await connection.BeginTextImportAsync(copy, cancellationToken).ConfigureAwait(false))
+            // Disposing the writer commits the COPY, so it is disposed only when every byte was sent and passed the guard.
+            var writer = (NpgsqlCopyTextWriter)await connection.BeginTextImportAsync(copy, cancellationToken).ConfigureAwait(false);
+            var sent = false;
+            try
             {
-                var stream = ((StreamWriter)writer).BaseStream;
-                if (skipped.Length > 0)
+                var stream = writer.BaseStream;
+                guard.Inspect(skipped.Span);
+                await stream.WriteAsync(skipped, cancellationToken).ConfigureAwait(false);
+                var buffer = new byte[CopyBufferSize];
+                int read;
+                while (guard.Violation is null && (read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    await stream.WriteAsync(skipped, cancellationToken).ConfigureAwait(false);
+                    guard.Inspect(buffer.AsSpan(0, read));
+                    await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    position?.Report(input.Position);
                 }
 
-                await (position is null ? (Stream)input : new ProgressStream(input, position)).CopyToAsync(stream, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                sent = guard.Violation is null;
+            }
+            finally
+            {
+                if (sent)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    CancelCopy(writer);
+                }
+            }
+
+            if (guard.Violation is { } rounded)
+            {
+                throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
+                    $"{file.Path}: line {rounded.Line}, column {rounded.Column}: {rounded.Value} has more decimal places than the column keeps ({rounded.Scale}); " +
+                    "PostgreSQL would round it (MySQL refuses it). Nothing was loaded.")
+                { Target = file.Path };
             }
         }
         catch (PostgresException ex)
@@ -49,6 +78,19 @@ internal sealed partial class PostgreSqlSession
         }
 
         return await CountRowsAsync(table, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a COPY without committing it; on a lost connection there is nothing left to end.</summary>
+    private static void CancelCopy(NpgsqlCopyTextWriter writer)
+    {
+        try
+        {
+            writer.Cancel();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // The load's own error (or the guard's) is the one to report.
+        }
     }
 
     private static string BuildCopy(QualifiedName table, IReadOnlyList<string> columns, bool listColumns, CsvFormat format)
@@ -114,6 +156,28 @@ internal sealed partial class PostgreSqlSession
         }
 
         return mapped;
+    }
+
+    /// <summary>The fields (by index in the COPY's column order) that go into numeric columns with a declared scale.</summary>
+    private async Task<IReadOnlyDictionary<int, (string Column, int Scale)>> ScaledFieldsAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT attname, (atttypmod - 4) & 65535 FROM pg_attribute
+            WHERE attrelid = to_regclass(@p0) AND attnum > 0 AND NOT attisdropped AND atttypid = 'numeric'::regtype AND atttypmod >= 4
+            """,
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        var scales = rows.ToDictionary(r => (string)r[0]!, r => Convert.ToInt32(r[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var fields = new Dictionary<int, (string, int)>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (scales.TryGetValue(columns[i], out var scale))
+            {
+                fields[i] = (columns[i], scale);
+            }
+        }
+
+        return fields;
     }
 
     private async Task<List<string>> ColumnNamesAsync(QualifiedName table, CancellationToken cancellationToken)
