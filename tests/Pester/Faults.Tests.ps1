@@ -109,3 +109,42 @@ Describe 'Progress during the bulk load on <_>' -ForEach $engines {
         $ps.Runspace.Dispose(); $ps.Dispose()
     }
 }
+
+Describe 'A killed source session during Copy-BatchData from MySql into PostgreSql' -Skip:(@(Get-TestEngine).Count -lt 2) {
+    BeforeAll {
+        $source = Get-TestUniqueName 'orders'
+        Invoke-TestSql MySql @"
+CREATE TABLE $source (id BIGINT PRIMARY KEY, amount DECIMAL(15,2), note VARCHAR(200), updated_at DATETIME(6), KEY (updated_at));
+SET SESSION max_recursive_iterations = 500000;
+INSERT INTO $source WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000)
+  SELECT i, i / 100, REPEAT('x', 150), TIMESTAMP('2026-11-01') + INTERVAL i SECOND FROM n;
+"@
+        $staging = Get-TestUniqueName 'staging'
+        Invoke-TestSql PostgreSql "CREATE TABLE $staging (id bigint, amount numeric(15,2), note varchar(200), updated_at timestamp(6), batch_id varchar(50))"
+        $from = Connect-TestServer MySql -Name 'killed-source'
+        $to = Connect-TestServer PostgreSql -Name 'killed-destination'
+        Initialize-BatchSchema -Connection $to -Confirm:$false | Out-Null
+    }
+
+    It 'ends with ConnectionFailed naming the lost source, and staging and the watermark are unchanged' {
+        $ps = New-TestPowerShell PostgreSql
+        $null = $ps.AddScript("Connect-BatchDb -Provider MySql -ConnectionString '$(Get-TestConnectionString MySql)' -Name src | Out-Null
+            Copy-BatchData -Source src -SourceTable $source -Table $staging -WatermarkColumn updated_at -Connection (Get-BatchDbConnection | Where-Object Provider -eq PostgreSql)")
+        $handle = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(30)
+        do {
+            Start-Sleep -Milliseconds 100
+            $id = Invoke-TestSql MySql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT%$source%' AND INFO NOT LIKE '%PROCESSLIST%'" | Select-Object -First 1
+        } until ($id -or (Get-Date) -gt $deadline)
+        $id | Should -Not -BeNullOrEmpty
+        Start-Sleep -Milliseconds 300
+        Invoke-TestSql MySql "KILL $id" | Out-Null
+        $ps.EndInvoke($handle) | Should -BeNullOrEmpty
+        $ps.Streams.Error | Should -HaveCount 1
+        $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+        $ps.Streams.Error[0].Exception.Message | Should -Match 'The connection to the MySQL server was lost'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        Invoke-TestSql PostgreSql "SELECT COUNT(*) FROM $staging" | Should -Be '0'
+        Invoke-TestSql PostgreSql "SELECT COUNT(*) FROM batch.batch_watermarks WHERE target_name LIKE '%$staging'" | Should -Be '0'
+    }
+}

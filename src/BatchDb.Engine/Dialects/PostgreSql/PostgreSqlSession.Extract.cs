@@ -91,6 +91,14 @@ internal sealed partial class PostgreSqlSession
             {
                 throw Rejected(ex);
             }
+            catch (NpgsqlException ex)
+            {
+                throw PostgreSqlErrors.Translate(ex, copy, table.ToString());
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+            {
+                throw PostgreSqlErrors.ConnectionLost(ex, copy);
+            }
 
             _rows++;
         }
@@ -124,14 +132,14 @@ internal sealed partial class PostgreSqlSession
                 _completed = true;
                 try
                 {
+                    // Cancelling ends the COPY (the server answers with an error, the expected outcome here); on a lost
+                    // connection there is nothing left to end. Either way this clean-up must not replace the error that
+                    // made the copy stop.
                     await writer.CancelAsync().ConfigureAwait(false);
                 }
-                catch (PostgresException)
+                catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException or IOException)
                 {
-                    // Cancelling makes the server end the COPY with an error, which is the expected outcome here.
                 }
-
-                await writer.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
