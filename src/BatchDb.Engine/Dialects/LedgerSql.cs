@@ -12,6 +12,9 @@ internal abstract class LedgerSql
     /// <summary>Where the ledger goes when the connection names no ledger schema.</summary>
     public abstract string DefaultSchema(string database);
 
+    /// <summary>The grants a login needs to record operations in the ledger of <paramref name="schema"/>, as a sentence part.</summary>
+    public abstract string RequiredPrivileges(string schema);
+
     /// <summary>The statements that create the ledger's schema (database on MySQL) if it is missing.</summary>
     public abstract string CreateSchema(string schema);
 

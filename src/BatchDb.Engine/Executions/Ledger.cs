@@ -70,12 +70,24 @@ internal sealed class Ledger
     /// <summary>The ledger's version, or null when there is none; fails for a version newer than this BatchDb understands.</summary>
     public static async Task<int?> ReadVersionAsync(DatabaseSession session, LedgerTables tables, CancellationToken cancellationToken)
     {
-        if (await session.DescribeTableAsync(tables.Version, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
+        List<object?[]> rows;
+        try
         {
-            return null;
+            if (await session.DescribeTableAsync(tables.Version, cancellationToken).ConfigureAwait(false) == TableKind.Missing)
+            {
+                return null;
+            }
+
+            rows = await session.QueryRowsAsync($"SELECT MAX(version) FROM {session.QuoteName(tables.Version)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchDbException ex) when (ex.Kind == BatchDbErrorKind.PermissionDenied)
+        {
+            throw new BatchDbException(ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied,
+                $"The batch ledger in {tables.Schema} exists, but this login may not use it ({ex.Message}). Operations that change data are recorded there, " +
+                $"so they need {session.Ledger.RequiredPrivileges(tables.Schema)}; reading tables does not.", ex)
+            { Target = tables.Schema };
         }
 
-        var rows = await session.QueryRowsAsync($"SELECT MAX(version) FROM {session.QuoteName(tables.Version)}", cancellationToken).ConfigureAwait(false);
         var version = rows[0][0] is null ? (int?)null : Convert.ToInt32(rows[0][0], CultureInfo.InvariantCulture);
         if (version > LedgerTables.CurrentVersion)
         {

@@ -11,6 +11,9 @@ internal sealed class MySqlLedgerSql : LedgerSql
 {
     public static readonly MySqlLedgerSql Instance = new();
 
+    public override string RequiredPrivileges(string schema) =>
+        $"SELECT, INSERT and UPDATE on {schema}.batch_executions, {schema}.batch_schedule, {schema}.batch_watermarks and {schema}.batch_ledger_version";
+
     public override string DefaultSchema(string database) => database;
 
     public override string CreateSchema(string schema) => $"CREATE DATABASE IF NOT EXISTS {MySqlSession.Quote(schema)} CHARACTER SET utf8mb4";

@@ -57,7 +57,18 @@ internal sealed partial class MySqlSession : DatabaseSession
             cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
         if (rows.Count == 0)
         {
-            return TableKind.Missing;
+            // information_schema hides the tables a login has no privilege on: ask the table itself, which answers
+            // "doesn't exist" (1146) or "command denied" (PermissionDenied) for one that is there.
+            try
+            {
+                await ExecuteAsync($"SELECT 1 FROM {Quote(table)} LIMIT 0", cancellationToken).ConfigureAwait(false);
+            }
+            catch (BatchDbException ex) when (ex.ErrorId == ErrorIds.TableNotFound)
+            {
+                return TableKind.Missing;
+            }
+
+            return TableKind.Table;
         }
 
         if (rows[0][0] as string == "VIEW")
@@ -80,6 +91,8 @@ internal sealed partial class MySqlSession : DatabaseSession
             cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
         if (rows.Count == 0)
         {
+            // Hidden from information_schema is not the same as missing: DescribeTableAsync asks the table itself.
+            await DescribeTableAsync(table, cancellationToken).ConfigureAwait(false);
             throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
                 $"The table {table} does not exist.") { Target = table.ToString() };
         }

@@ -8,6 +8,9 @@ internal sealed class PostgreSqlLedgerSql : LedgerSql
 {
     public static readonly PostgreSqlLedgerSql Instance = new();
 
+    public override string RequiredPrivileges(string schema) =>
+        $"USAGE on schema {schema} and SELECT, INSERT and UPDATE on its tables batch_executions, batch_schedule, batch_watermarks and batch_ledger_version";
+
     public override string DefaultSchema(string database) => "batch";
 
     public override string CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS {PostgreSqlSession.Quote(schema)}";

@@ -40,7 +40,10 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
 
     public override async Task<TableKind> DescribeTableAsync(QualifiedName table, CancellationToken cancellationToken)
     {
-        var rows = await QueryAsync("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(@p0)", cancellationToken, Quote(table)).ConfigureAwait(false);
+        // The catalog, not to_regclass: a schema the login may not use (no USAGE) must not fail the question "is it there?".
+        var rows = await QueryAsync(
+            "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @p0 AND c.relname = @p1",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
         return rows.Count == 0 ? TableKind.Missing : (string)rows[0][0]! switch
         {
             "p" => TableKind.PartitionedTable,

@@ -1,0 +1,68 @@
+# A login without grants gets PermissionDenied naming the privilege and the object, not "not found" for objects that
+# exist or a raw server message; a login that only reads needs only read grants.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    $engines = @(Get-TestEngine)
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    Import-BuiltBatchDb
+}
+
+Describe 'A login with read grants only on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $owner = Connect-TestServer $provider -Name "owner-$provider"
+        Initialize-BatchSchema -Connection $owner -Confirm:$false | Out-Null
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $hidden = Get-TestUniqueName 'T_HIDDEN'
+        New-TestStockTable $provider $hidden
+        $login = Get-TestUniqueName 'reader'
+        $setting = Get-TestServerSetting $provider
+        if ($provider -eq 'PostgreSql') {
+            Invoke-TestSql $provider "CREATE ROLE $login LOGIN PASSWORD 'reader-pw'; GRANT SELECT ON $($table.ToLowerInvariant()) TO $login" | Out-Null
+            $cs = "Host=$($setting.Server);Port=$($setting.Port);Database=$($setting.Database);Username=$login;Password=reader-pw"
+        } else {
+            foreach ($hostName in 'localhost', '127.0.0.1') {
+                Invoke-TestSql $provider "CREATE USER '$login'@'$hostName' IDENTIFIED BY 'reader-pw'; GRANT SELECT ON $($setting.Database).$table TO '$login'@'$hostName'" | Out-Null
+            }
+            $cs = "Server=$($setting.Server);Port=$($setting.Port);Database=$($setting.Database);User ID=$login;Password=reader-pw"
+        }
+        $reader = Connect-BatchDb -Provider $provider -ConnectionString $cs -Name "reader-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+    }
+
+    It 'reads what it may read: Tab completion lists its table, and -WhatIf of a load names it' {
+        $line = "Import-WorkTable -Connection reader-$provider -Table $($table.Substring(0, 12))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Contain $(if ($provider -eq 'PostgreSql') { $table.ToLowerInvariant() } else { $table })
+    }
+
+    It 'is told PermissionDenied for the ledger, naming the grants it needs, not LedgerNotFound or a raw error' {
+        Get-BatchExecution -Connection $reader -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failures[0].Exception.Message | Should -Match 'ledger .* exists, but this login may not use it'
+        $failures[0].Exception.Message | Should -Match 'INSERT and UPDATE'
+        Initialize-BatchSchema -Connection $reader -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+    }
+
+    It 'is told PermissionDenied for a table it may not read that exists, not TableNotFound' {
+        $hiddenPartition = Get-TestPartitionName $provider $hidden 1
+        Import-WorkTable -Table $hidden -Partition $hiddenPartition -Path (Get-TestDataPath 'T_STOCK_S01.csv') -Connection $reader -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+        $failures[0].Exception.Message | Should -Match '(?i)denied'
+        Get-TestStockRow $provider $hidden -Warehouse 1 | Should -HaveCount 10
+    }
+
+    It 'cannot load its own table''s work table without CREATE, and the live table stays' {
+        Import-WorkTable -Table $table -Partition $partition -Path (Get-TestDataPath 'T_STOCK_S01.csv') -Connection $reader -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -HaveCount 10
+    }
+}
