@@ -446,3 +446,24 @@ Describe 'The same file gets the same outcome on <_>' -ForEach $engines {
         Invoke-TestSql $provider "SELECT COUNT(*) FROM ${table}_work" | Should -Be '0'
     }
 }
+
+Describe 'An unclosed quote is reported where it opens on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "quote-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $unclosed = Join-Path $TestDrive "unclosed-$provider.csv"
+        $lines = Get-Content $seedCsv
+        $lines[2] = $lines[2] -replace '"1234567-03"', '"1234567-03'
+        Set-Content $unclosed $lines
+    }
+
+    It 'names line 3, and loads nothing' {
+        Import-WorkTable -Table $table -Partition $partition -Path $unclosed -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
+        $failures[0].Exception.Message | Should -Match 'line 3\b'
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}

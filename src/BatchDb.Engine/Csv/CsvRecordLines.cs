@@ -74,4 +74,61 @@ internal static class CsvRecordLines
 
         return found;
     }
+
+    /// <summary>
+    /// The line on which the first broken quoted field opens: one that is never closed, or whose closing quote is
+    /// followed by something other than a delimiter or a line end. Readers report such a field where they give up (at
+    /// the end of the file); the person fixing the file needs the line where it starts. Null when every quote is sound.
+    /// </summary>
+    public static long? FindBrokenQuote(CsvFileInfo file, CsvFormat format)
+    {
+        using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        stream.Seek(file.BomLength, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream, TextEncodings.Resolve(format.Encoding), false, 1 << 16);
+        long line = 1;
+        long opened = 0;
+        var quoted = false;
+        var fieldStart = true;
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n')
+            {
+                line++;
+            }
+
+            if (quoted)
+            {
+                if (format.Escape is { } escape && c == escape && escape != format.Quote)
+                {
+                    reader.Read();
+                }
+                else if (c == format.Quote && reader.Peek() == format.Quote)
+                {
+                    reader.Read();
+                }
+                else if (c == format.Quote)
+                {
+                    quoted = false;
+                    var next = reader.Peek();
+                    if (next >= 0 && next != format.Delimiter && next != '\r' && next != '\n')
+                    {
+                        return opened;
+                    }
+                }
+
+                continue;
+            }
+
+            if (c == format.Quote && fieldStart)
+            {
+                quoted = true;
+                opened = line;
+            }
+
+            fieldStart = c == format.Delimiter || c == '\n';
+        }
+
+        return quoted ? opened : null;
+    }
 }

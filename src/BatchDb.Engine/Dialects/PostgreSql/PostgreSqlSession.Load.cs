@@ -229,6 +229,15 @@ internal sealed partial class PostgreSqlSession
         }
 
         var line = long.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture) + format.SkipLines;
+        if (ex.SqlState == PostgresErrorCodes.BadCopyFileFormat && ex.MessageText.Contains("unterminated CSV quoted field", StringComparison.Ordinal)
+            && CsvRecordLines.FindBrokenQuote(file, format) is { } opened)
+        {
+            // COPY notices the missing quote only at the end of the file; the reader needs the line where it opened.
+            return new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
+                $"{file.Path}: line {opened}: a quoted field opens here and is not closed properly: its closing quote is missing or followed by more text (PostgreSQL read on to line {line}).", ex, copy)
+            { Target = file.Path };
+        }
+
         var column = match.Groups["column"].Success ? $", column {match.Groups["column"].Value}" : string.Empty;
         var detail = ex.SqlState == "23514"
             ? "the row does not belong in the partition"
