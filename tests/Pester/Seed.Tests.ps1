@@ -467,3 +467,30 @@ Describe 'An unclosed quote is reported where it opens on <_>' -ForEach $engines
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
     }
 }
+
+Describe 'Rows outside the partition are named by line and key on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "outside-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $strays = Join-Path $TestDrive "strays-$provider.csv"
+        $lines = Get-Content $seedCsv
+        $lines[3] = $lines[3] -replace '^"1"', '"5"'
+        $lines[6] = $lines[6] -replace '^"1"', '"5"'
+        Set-Content $strays $lines
+    }
+
+    It 'names the first offending row''s file line and key, and loads nothing' {
+        Import-WorkTable -Table $table -Partition $partition -Path $strays -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'RowsOutsidePartition,*'
+        $failures[0].Exception.Message | Should -Match 'line 4\b'
+        $failures[0].Exception.Message | Should -Match '1234567-04'
+        if ($provider -eq 'MySql') {
+            $failures[0].Exception.Message | Should -Match '2 row\(s\) do not belong'
+            $failures[0].Exception.Message | Should -Match 'line 7: STOCKHOUSE_ID 5, ITEM_ID 1234567-07'
+        }
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}

@@ -76,6 +76,48 @@ internal static class CsvRecordLines
     }
 
     /// <summary>
+    /// The line each record starts on whose fields at <paramref name="keyFields"/> hold one of the wanted keys (values
+    /// compared trimmed, and as numbers where both are numbers); keys not found are left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> FindKeys(CsvFileInfo file, CsvFormat format, IReadOnlyList<int> keyFields, IEnumerable<IReadOnlyList<string>> keys)
+    {
+        var wanted = keys.Select(KeyText).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        stream.Seek(file.BomLength, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream, TextEncodings.Resolve(format.Encoding), false, 1 << 16);
+        var parser = new CsvRecordReader(reader, format);
+        for (var i = 0; i < format.LinesBeforeData; i++)
+        {
+            parser.SkipLine();
+        }
+
+        var line = (long)format.LinesBeforeData + 1;
+        while (wanted.Count > 0 && parser.ReadRecord() is { } fields)
+        {
+            if (keyFields.All(f => f < fields.Count))
+            {
+                var key = KeyText(keyFields.Select(f => fields[f]).ToList());
+                if (wanted.Remove(key))
+                {
+                    found[key] = line;
+                }
+            }
+
+            line += 1 + fields.Sum(f => f.Count(ch => ch == '\n'));
+        }
+
+        return found;
+    }
+
+    /// <summary>A key's values as one comparable text: trimmed, numbers in their shortest form.</summary>
+    public static string KeyText(IReadOnlyList<string> values) =>
+        string.Join('\u001f', values.Select(v => v.Trim()).Select(v =>
+            decimal.TryParse(v, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? (number / 1.000000000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : v));
+
+    /// <summary>
     /// The line on which the first broken quoted field opens: one that is never closed, or whose closing quote is
     /// followed by something other than a delimiter or a line end. Readers report such a field where they give up (at
     /// the end of the file); the person fixing the file needs the line where it starts. Null when every quote is sound.

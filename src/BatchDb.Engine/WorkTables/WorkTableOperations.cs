@@ -109,7 +109,8 @@ public static class WorkTableOperations
             if (partition is not null)
             {
                 progress?.Report(new OperationProgress(activity, $"Checking that every row belongs in {partition.Name}", 60));
-                await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken).ConfigureAwait(false);
+                await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken,
+                    rows => LinesOfAsync(session, work, file, request.Format, rows, cancellationToken)).ConfigureAwait(false);
             }
 
             var liveRows = await session.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
@@ -147,7 +148,12 @@ public static class WorkTableOperations
         }
     }
 
-    internal static async Task ThrowIfRowsOutsideAsync(DatabaseSession session, QualifiedName work, PartitionInfo partition, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a work table with rows outside the partition: the first ones by primary key, with their file lines when
+    /// <paramref name="linesOf"/> can find them (an import), else their partition key values.
+    /// </summary>
+    internal static async Task ThrowIfRowsOutsideAsync(DatabaseSession session, QualifiedName work, PartitionInfo partition, string source, CancellationToken cancellationToken,
+        Func<IReadOnlyList<IReadOnlyList<(string Column, string Value)>>, Task<IReadOnlyDictionary<string, long>>>? linesOf = null)
     {
         var outside = await session.FindRowsOutsideAsync(work, partition, cancellationToken).ConfigureAwait(false);
         if (outside.Count == 0)
@@ -155,11 +161,37 @@ public static class WorkTableOperations
             return;
         }
 
+        var heading = $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} ({partition.Describe()})";
+        if (outside.KeyRows.Count > 0)
+        {
+            var lines = linesOf is null ? new Dictionary<string, long>() : await linesOf(outside.KeyRows).ConfigureAwait(false);
+            var listed = outside.KeyRows.Select(row =>
+            {
+                var key = string.Join(", ", row.Select(c => $"{c.Column} {c.Value}"));
+                return lines.TryGetValue(CsvRecordLines.KeyText(row.Select(c => c.Value).ToList()), out var line) ? $"line {line}: {key}" : key;
+            });
+            var more = outside.Count > outside.KeyRows.Count ? $"{Environment.NewLine}  … and {outside.Count - outside.KeyRows.Count} more" : string.Empty;
+            throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData,
+                $"{heading}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", listed)}{more}")
+            { Target = source };
+        }
+
         var samples = string.Join(", ", outside.Samples.Select(s => $"{s.Key} ({s.Rows} row{(s.Rows == 1 ? string.Empty : "s")})"));
         throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData,
-            $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} " +
-            $"({partition.Describe()}); their {partition.Expression} values: {samples}.")
+            $"{heading}; their {partition.Expression} values: {samples}.")
         { Target = source };
+    }
+
+    /// <summary>The file lines of the given rows, found by their primary key values in the file's fields.</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> LinesOfAsync(DatabaseSession session, QualifiedName work, CsvFileInfo file, CsvFormat format,
+        IReadOnlyList<IReadOnlyList<(string Column, string Value)>> rows, CancellationToken cancellationToken)
+    {
+        var fieldColumns = format.Columns ?? file.HeaderNames?.Cast<string?>().ToList()
+            ?? (await session.DescribeColumnsAsync(work, cancellationToken).ConfigureAwait(false)).Select(c => (string?)c.Name).ToList();
+        var keyFields = rows[0].Select(c => fieldColumns.ToList().FindIndex(f => string.Equals(f, c.Column, StringComparison.OrdinalIgnoreCase))).ToList();
+        return keyFields.Any(f => f < 0)
+            ? new Dictionary<string, long>()
+            : CsvRecordLines.FindKeys(file, format, keyFields, rows.Select(r => (IReadOnlyList<string>)r.Select(c => c.Value).ToList()));
     }
 
     private static void ThrowIfTooFewRows(ImportRequest request, SwapTarget target, long rows, long liveRows)
