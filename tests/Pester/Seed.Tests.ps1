@@ -435,6 +435,7 @@ Describe 'The same file gets the same outcome on <_>' -ForEach $engines {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
         $failures[0].Exception.Message | Should -Match 'line 2\b'
         $failures[0].Exception.Message | Should -Match '(?i)price'
+        $failures[0].Exception.Message | Should -Match '12\.345'
         Invoke-TestSql $provider "SELECT COUNT(*) FROM ${table}_work" | Should -Be '0'
         Invoke-TestSql $provider "SELECT PRICE FROM $table" | Should -Be '100.00'
     }
@@ -491,6 +492,28 @@ Describe 'Rows outside the partition are named by line and key on <_>' -ForEach 
             $failures[0].Exception.Message | Should -Match '2 row\(s\) do not belong'
             $failures[0].Exception.Message | Should -Match 'line 7: STOCKHOUSE_ID 5, ITEM_ID 1234567-07'
         }
+        Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
+    }
+}
+
+Describe 'A duplicate key is named by its line on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "duplicate-$provider"
+        $partition = Get-TestPartitionName $provider $table 1
+        $duplicated = Join-Path $TestDrive "duplicated-$provider.csv"
+        $lines = Get-Content $seedCsv
+        $lines[5] = $lines[5] -replace '1234567-06', '1234567-02'
+        Set-Content $duplicated $lines
+    }
+
+    It 'names line 6 and the key, and loads nothing' {
+        Import-WorkTable -Table $table -Partition $partition -Path $duplicated -Connection $connection -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'CsvInvalid,*'
+        $failures[0].Exception.Message | Should -Match 'line 6\b'
+        $failures[0].Exception.Message | Should -Match '1234567-02'
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
     }
 }

@@ -6,83 +6,30 @@ namespace BatchDb.Engine.Csv;
 /// </summary>
 internal static class CsvRecordLines
 {
-    /// <summary>The file line (1-based) on which each of the given data records (1-based, after the lines before data) starts.</summary>
-    public static IReadOnlyDictionary<long, long> Find(CsvFileInfo file, CsvFormat format, IEnumerable<long> records)
+    /// <summary>The file line (1-based) each of the given data records (1-based, after the lines before data) starts on, and its fields.</summary>
+    public static IReadOnlyDictionary<long, (long Line, IReadOnlyList<string> Fields)> Find(CsvFileInfo file, CsvFormat format, IEnumerable<long> records)
     {
-        var wanted = new SortedSet<long>(records);
-        var found = new Dictionary<long, long>();
-        if (wanted.Count == 0)
+        var wanted = new HashSet<long>(records);
+        var found = new Dictionary<long, (long, IReadOnlyList<string>)>();
+        foreach (var (record, line, fields) in Records(file, format))
         {
-            return found;
-        }
-
-        using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        stream.Seek(file.BomLength, SeekOrigin.Begin);
-        using var reader = new StreamReader(stream, TextEncodings.Resolve(format.Encoding), false, 1 << 16);
-        long line = 1;
-        long record = 1 - format.LinesBeforeData;
-        var recordStart = line;
-        var quoted = false;
-        var atRecordStart = true;
-        int c;
-        while ((c = reader.Read()) >= 0)
-        {
-            if (atRecordStart)
+            if (wanted.Count == 0)
             {
-                recordStart = line;
-                atRecordStart = false;
+                break;
             }
 
-            if (format.Escape is { } escape && c == escape && quoted)
+            if (wanted.Remove(record))
             {
-                reader.Read();
+                found[record] = (line, fields);
             }
-            else if (c == format.Quote)
-            {
-                quoted = !quoted;
-            }
-            else if (c is '\n' or '\r')
-            {
-                if (c == '\r' && reader.Peek() == '\n')
-                {
-                    reader.Read();
-                }
-
-                line++;
-                if (!quoted || record < 1)
-                {
-                    if (record >= 1 && wanted.Remove(record))
-                    {
-                        found[record] = recordStart;
-                        if (wanted.Count == 0)
-                        {
-                            return found;
-                        }
-                    }
-
-                    quoted = false;
-                    record++;
-                    atRecordStart = true;
-                }
-            }
-        }
-
-        if (!atRecordStart && record >= 1 && wanted.Remove(record))
-        {
-            found[record] = recordStart;
         }
 
         return found;
     }
 
-    /// <summary>
-    /// The line each record starts on whose fields at <paramref name="keyFields"/> hold one of the wanted keys (values
-    /// compared trimmed, and as numbers where both are numbers); keys not found are left out.
-    /// </summary>
-    public static IReadOnlyDictionary<string, long> FindKeys(CsvFileInfo file, CsvFormat format, IReadOnlyList<int> keyFields, IEnumerable<IReadOnlyList<string>> keys)
+    /// <summary>The data records of a file with their numbers (1-based) and the line each starts on.</summary>
+    private static IEnumerable<(long Record, long Line, IReadOnlyList<string> Fields)> Records(CsvFileInfo file, CsvFormat format)
     {
-        var wanted = keys.Select(KeyText).ToHashSet(StringComparer.Ordinal);
-        var found = new Dictionary<string, long>(StringComparer.Ordinal);
         using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         stream.Seek(file.BomLength, SeekOrigin.Begin);
         using var reader = new StreamReader(stream, TextEncodings.Resolve(format.Encoding), false, 1 << 16);
@@ -93,21 +40,59 @@ internal static class CsvRecordLines
         }
 
         var line = (long)format.LinesBeforeData + 1;
-        while (wanted.Count > 0 && parser.ReadRecord() is { } fields)
+        long record = 0;
+        while (parser.ReadRecord() is { } fields)
         {
-            if (keyFields.All(f => f < fields.Count))
+            yield return (++record, line, fields);
+            line += 1 + fields.Sum(f => f.Count(ch => ch == '\n'));
+        }
+    }
+
+    /// <summary>
+    /// The line each record starts on whose fields at <paramref name="keyFields"/> hold one of the wanted keys (values
+    /// compared trimmed, and as numbers where both are numbers); keys not found are left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> FindKeys(CsvFileInfo file, CsvFormat format, IReadOnlyList<int> keyFields, IEnumerable<IReadOnlyList<string>> keys)
+    {
+        var wanted = keys.Select(KeyText).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (_, line, fields) in Records(file, format))
+        {
+            if (wanted.Count == 0)
             {
-                var key = KeyText(keyFields.Select(f => fields[f]).ToList());
-                if (wanted.Remove(key))
-                {
-                    found[key] = line;
-                }
+                break;
             }
 
-            line += 1 + fields.Sum(f => f.Count(ch => ch == '\n'));
+            if (keyFields.All(f => f < fields.Count) && KeyText(keyFields.Select(f => fields[f]).ToList()) is var key && wanted.Remove(key))
+            {
+                found[key] = line;
+            }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The lines of the first and the second record whose fields at <paramref name="keyFields"/>, joined with '-' as
+    /// MySQL prints a duplicate entry, equal <paramref name="entry"/>; null when the file has no such pair.
+    /// </summary>
+    public static (long First, long Second)? FindDuplicate(CsvFileInfo file, CsvFormat format, IReadOnlyList<int> keyFields, string entry)
+    {
+        long? first = null;
+        foreach (var (_, line, fields) in Records(file, format))
+        {
+            if (keyFields.All(f => f < fields.Count) && string.Join('-', keyFields.Select(f => fields[f].Trim())) == entry)
+            {
+                if (first is { } earlier)
+                {
+                    return (earlier, line);
+                }
+
+                first = line;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A key's values as one comparable text: trimmed, numbers in their shortest form.</summary>

@@ -161,7 +161,9 @@ public static class WorkTableOperations
             return;
         }
 
-        var heading = $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} ({partition.Describe()})";
+        var samples = string.Join(", ", outside.Samples.Select(s => $"{s.Key} ({s.Rows} row{(s.Rows == 1 ? string.Empty : "s")})"));
+        var message = $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} " +
+            $"({partition.Describe()}); their {partition.Expression} values: {samples}.";
         if (outside.KeyRows.Count > 0)
         {
             var lines = linesOf is null ? new Dictionary<string, long>() : await linesOf(outside.KeyRows).ConfigureAwait(false);
@@ -171,15 +173,10 @@ public static class WorkTableOperations
                 return lines.TryGetValue(CsvRecordLines.KeyText(row.Select(c => c.Value).ToList()), out var line) ? $"line {line}: {key}" : key;
             });
             var more = outside.Count > outside.KeyRows.Count ? $"{Environment.NewLine}  … and {outside.Count - outside.KeyRows.Count} more" : string.Empty;
-            throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData,
-                $"{heading}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", listed)}{more}")
-            { Target = source };
+            message += $"{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", listed)}{more}";
         }
 
-        var samples = string.Join(", ", outside.Samples.Select(s => $"{s.Key} ({s.Rows} row{(s.Rows == 1 ? string.Empty : "s")})"));
-        throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData,
-            $"{heading}; their {partition.Expression} values: {samples}.")
-        { Target = source };
+        throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData, message) { Target = source };
     }
 
     /// <summary>The file lines of the given rows, found by their primary key values in the file's fields.</summary>

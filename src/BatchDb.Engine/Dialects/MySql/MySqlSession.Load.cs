@@ -11,6 +11,8 @@ namespace BatchDb.Engine.Dialects.MySql;
 internal sealed partial class MySqlSession
 {
     private const int MaxReportedProblems = 10;
+    private const int DataTruncated = 1265;
+    private const int DuplicateEntry = 1062;
 
     // MySql.Data reads the file by name itself, so there is no position to report.
     public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
@@ -58,7 +60,7 @@ internal sealed partial class MySqlSession
         try
         {
             var rows = await ExecuteAsync(sql, cancellationToken, NoTimeout).ConfigureAwait(false);
-            await ThrowOnWarningsAsync(file, format, cancellationToken).ConfigureAwait(false);
+            await ThrowOnWarningsAsync(table, file, format, columns, cancellationToken).ConfigureAwait(false);
             loaded = true;
             return rows;
         }
@@ -80,7 +82,7 @@ internal sealed partial class MySqlSession
         }
     }
 
-    private async Task ThrowOnWarningsAsync(CsvFileInfo file, CsvFormat format, CancellationToken cancellationToken)
+    private async Task ThrowOnWarningsAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IReadOnlyList<string?>? columns, CancellationToken cancellationToken)
     {
         var warnings = await QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
         if (warnings.Count == 0)
@@ -88,19 +90,38 @@ internal sealed partial class MySqlSession
             return;
         }
 
+        // The file's fields in column order, to name a value or find a duplicate key's lines.
+        var fieldColumns = columns ?? await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
+        var keyColumns = (await QueryAsync(
+            "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+        var keyFields = keyColumns.Select(k => fieldColumns.ToList().FindIndex(c => string.Equals(c, k, StringComparison.OrdinalIgnoreCase))).ToList();
+
         var total = Convert.ToInt64((await QueryAsync("SELECT @@warning_count", cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
         var records = warnings.Select(w => RowNumberPattern().Match((string)w[2]!)).Where(m => m.Success)
             .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         var lines = CsvRecordLines.Find(file, format, records);
-        var problems = warnings.Select(w => DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, lines)).ToList();
+        var problems = warnings.Select(w => Convert.ToInt32(w[1], CultureInfo.InvariantCulture) == DuplicateEntry && keyFields.Count > 0 && keyFields.All(f => f >= 0)
+                ? DescribeDuplicate((string)w[2]!, file, format, keyFields)
+                : DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, lines, fieldColumns))
+            .ToList();
         var more = total > problems.Count ? $"{Environment.NewLine}  … and {total - problems.Count} more" : string.Empty;
         throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
             $"{file.Path}: {total} problem(s) found while loading:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}{more}")
         { Target = file.Path };
     }
 
-    /// <summary>Rewrites the server's "row N" (the Nth record after the ignored lines) as the file line it starts on.</summary>
-    private static string DescribeWarning(int code, string message, IReadOnlyDictionary<long, long> lines)
+    /// <summary>A duplicate key (the server names no row) with the lines of both records that hold it.</summary>
+    private static string DescribeDuplicate(string message, CsvFileInfo file, CsvFormat format, IReadOnlyList<int> keyFields) =>
+        DuplicateEntryPattern().Match(message) is { Success: true } entry && CsvRecordLines.FindDuplicate(file, format, keyFields, entry.Groups[1].Value) is { } lines
+            ? $"line {lines.Second}: {message} (the same key as line {lines.First})"
+            : message;
+
+    /// <summary>
+    /// Rewrites the server's "row N" (the Nth record after the ignored lines) as the file line it starts on, and adds
+    /// the field's value where the server names only the column ("Data truncated for column 'AMOUNT'").
+    /// </summary>
+    private static string DescribeWarning(int code, string message, IReadOnlyDictionary<long, (long Line, IReadOnlyList<string> Fields)> lines, IReadOnlyList<string?> fieldColumns)
     {
         var match = RowNumberPattern().Match(message);
         if (!match.Success)
@@ -109,12 +130,23 @@ internal sealed partial class MySqlSession
         }
 
         var record = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var line = lines.TryGetValue(record, out var start) ? start.ToString(CultureInfo.InvariantCulture) : $"record {record}";
+        var found = lines.TryGetValue(record, out var start);
+        var line = found ? start.Line.ToString(CultureInfo.InvariantCulture) : $"record {record}";
+        var text = RowNumberPattern().Replace(message, string.Empty).Trim();
+        if (found && code == DataTruncated && ColumnPattern().Match(message) is { Success: true } column)
+        {
+            var field = fieldColumns.ToList().FindIndex(c => string.Equals(c, column.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+            if (field >= 0 && field < start.Fields.Count)
+            {
+                text += $": '{start.Fields[field]}' does not fit the column";
+            }
+        }
+
         return code switch
         {
             1261 => $"line {line}: the line has fewer fields than there are columns",
             1262 => $"line {line}: the line has more fields than there are columns",
-            _ => $"line {line}: {RowNumberPattern().Replace(message, string.Empty).Trim()}",
+            _ => $"line {line}: {text}",
         };
     }
 
@@ -188,6 +220,12 @@ internal sealed partial class MySqlSession
         await input.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
         return copy;
     }
+
+    [GeneratedRegex(@"Duplicate entry '(.*)' for key")]
+    private static partial Regex DuplicateEntryPattern();
+
+    [GeneratedRegex(@"for column '([^']+)'")]
+    private static partial Regex ColumnPattern();
 
     [GeneratedRegex(@"(?:\s+at\s+)?\b[Rr]ow (\d+)")]
     private static partial Regex RowNumberPattern();
