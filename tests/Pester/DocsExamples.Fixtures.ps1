@@ -100,9 +100,9 @@ Initialize-BatchSchema -Connection batch -Confirm:$false | Out-Null
         }
     }
 
-    'Disconnect-BatchDb' = New-DocFixture -Engines MySql -Setup { Initialize-ShopDatabase MySql } -Prelude @'
-Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential $cred -Name shop | Out-Null
-Connect-BatchDb -Provider MySql -Server 127.0.0.1 -Port {MYSQL_PORT} -Database shop -Credential $cred -Name reporting | Out-Null
+    'Disconnect-BatchDb' = New-DocFixture -Setup { param($provider) Initialize-ShopDatabase $provider } -Prelude @'
+Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database shop -Credential $cred -Name shop | Out-Null
+Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database shop -Credential $cred -Name reporting | Out-Null
 '@ -Checks @{
         1 = { param($r, $p, $s) (Get-SessionValue $s 'Get-BatchDbConnection').Name | Should -Be @('reporting') }
         2 = { param($r, $p, $s) Get-SessionValue $s 'Get-BatchDbConnection' | Should -BeNullOrEmpty }
