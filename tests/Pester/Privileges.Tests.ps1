@@ -32,6 +32,33 @@ Describe 'A login with read grants only on <_>' -ForEach $engines {
         }
         $reader = Connect-BatchDb -Provider $provider -ConnectionString $cs -Name "reader-$provider"
         $partition = Get-TestPartitionName $provider $table 1
+        # A monthly-partitioned table the reader may SELECT, for the reading cmdlets.
+        $monthly = Get-TestUniqueName 'monthly'
+        if ($provider -eq 'PostgreSql') {
+            Invoke-TestSql $provider @"
+CREATE TABLE $monthly (id bigint, created_at timestamp NOT NULL, updated_at timestamp) PARTITION BY RANGE (created_at);
+CREATE TABLE ${monthly}_2026_10 PARTITION OF $monthly FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+CREATE TABLE ${monthly}_2026_11 PARTITION OF $monthly FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+INSERT INTO $monthly VALUES (1, '2026-10-05', '2026-10-05'), (2, '2026-11-05', '2026-11-05');
+GRANT SELECT ON $monthly TO $login;
+"@ | Out-Null
+        } else {
+            Invoke-TestSql $provider @"
+CREATE TABLE $monthly (id BIGINT, created_at DATETIME NOT NULL, updated_at DATETIME) PARTITION BY RANGE COLUMNS (created_at) (
+  PARTITION p2026_10 VALUES LESS THAN ('2026-11-01'), PARTITION p2026_11 VALUES LESS THAN ('2026-12-01'));
+INSERT INTO $monthly VALUES (1, '2026-10-05', '2026-10-05'), (2, '2026-11-05', '2026-11-05');
+"@ | Out-Null
+            foreach ($hostName in 'localhost', '127.0.0.1') { Invoke-TestSql $provider "GRANT SELECT ON $($setting.Database).$monthly TO '$login'@'$hostName'" | Out-Null }
+        }
+    }
+
+    It 'lists monthly partitions and serves as the source of an extract with SELECT alone' {
+        (Get-MonthlyPartition -Table $monthly -Connection $reader).Count | Should -Be 2
+        $staging = Get-TestUniqueName 'staging'
+        $time = if ($provider -eq 'PostgreSql') { 'timestamp' } else { 'DATETIME' }
+        Invoke-TestSql $provider "CREATE TABLE $staging (id bigint, created_at $time, updated_at $time, batch_id varchar(50))"
+        (Copy-BatchData -Source $reader -SourceTable $monthly -Table $staging -WatermarkColumn updated_at -Connection $owner).RowsCopied | Should -Be 2
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $staging" | Should -Be '2'
     }
 
     It 'reads what it may read: Tab completion lists its table, and -WhatIf of a load names it' {
