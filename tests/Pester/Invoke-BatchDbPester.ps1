@@ -43,20 +43,30 @@ if ($TestFile) {
 
 Set-Location $repository
 New-Item -ItemType Directory -Force -Path $ResultsDirectory | Out-Null
-# Two files at a time (2 cores); files that mostly wait (a first line starting '# Runs long') start first.
+# Two files at a time (2 cores); files that mostly wait (first line '# Runs long') start first, and files that
+# disturb the servers for everyone (first line '# Runs alone') run last, one by one, when nothing else runs.
 $files = Get-ChildItem (Join-Path $PSScriptRoot '*.Tests.ps1') | Where-Object { $name = $_.Name; $Filter.Where({ $name -like $_ }).Count -gt 0 } |
     Sort-Object @{ Expression = { -not ((Get-Content $_.FullName -TotalCount 1) -like '# Runs long*') } }, Name
-$jobs = foreach ($file in $files) {
+$alone = @($files | Where-Object { (Get-Content $_.FullName -TotalCount 1) -like '# Runs alone*' })
+$together = @($files | Where-Object { $_.FullName -notin $alone.FullName })
+
+function Start-TestFile($file, [int] $throttle) {
     $resultFile = Join-Path $ResultsDirectory "$($file.BaseName).json"
     $logFile = Join-Path $ResultsDirectory "$($file.BaseName).log"
     Remove-Item $resultFile, $logFile -ErrorAction Ignore
-    Start-ThreadJob -ThrottleLimit $ThrottleLimit -ArgumentList $file.FullName, $resultFile, $logFile, $PSCommandPath, $repository -ScriptBlock {
+    Start-ThreadJob -ThrottleLimit $throttle -ArgumentList $file.FullName, $resultFile, $logFile, $PSCommandPath, $repository -ScriptBlock {
         param($testFile, $resultFile, $logFile, $runner, $repository)
         Set-Location $repository
         $started = Get-Date
         & dotnet pwsh -NoProfile -NonInteractive -File $runner -TestFile $testFile -ResultFile $resultFile *> $logFile
         [pscustomobject]@{ File = $testFile; ResultFile = $resultFile; LogFile = $logFile; ExitCode = $LASTEXITCODE; Seconds = ((Get-Date) - $started).TotalSeconds }
     }
+}
+
+$jobs = @(foreach ($file in $together) { Start-TestFile $file $ThrottleLimit })
+if ($alone.Count -gt 0) {
+    $jobs | Wait-Job | Out-Null
+    foreach ($file in $alone) { $jobs += Start-TestFile $file 1 | Wait-Job }
 }
 $passed = 0; $failed = 0; $skipped = 0
 foreach ($job in $jobs) {
