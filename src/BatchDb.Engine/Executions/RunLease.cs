@@ -75,7 +75,7 @@ public sealed class RunLease : IAsyncDisposable
                 if (options.WaitTimeout is { } limit && waited.Elapsed >= limit)
                 {
                     throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut,
-                        $"{AlreadyRunning(options.BatchName, running).Message.Split(" Use -Wait")[0]} Waited {limit} for it to end (the timeout counts the wait) and gave up; nothing ran.")
+                        $"{DescribeRunning(options.BatchName, running)} Waited {limit} for it to end (the timeout counts the wait) and gave up; nothing ran.")
                     { Target = options.BatchName };
                 }
 
@@ -304,11 +304,12 @@ public sealed class RunLease : IAsyncDisposable
     }
 
     internal static BatchDbException AlreadyRunning(string batchName, BatchExecution? running) =>
-        new(ErrorIds.BatchAlreadyRunning, BatchDbErrorKind.ResourceBusy, running is null
-            ? $"Batch '{batchName}' is already running (its run is starting). Use -Wait to wait for it."
-            : $"Batch '{batchName}' is already running since {running.StartTime:yyyy-MM-dd HH:mm:ss zzz} on host {running.Host} " +
-              $"(process {running.ProcessId}, execution {running.ExecutionId}). Use -Wait to wait for it.")
-        { Target = batchName };
+        new(ErrorIds.BatchAlreadyRunning, BatchDbErrorKind.ResourceBusy, $"{DescribeRunning(batchName, running)} Use -Wait to wait for it.") { Target = batchName };
+
+    private static string DescribeRunning(string batchName, BatchExecution? running) => running is null
+        ? $"Batch '{batchName}' is already running (its run is starting)."
+        : $"Batch '{batchName}' is already running since {running.StartTime:yyyy-MM-dd HH:mm:ss zzz} on host {running.Host} " +
+          $"(process {running.ProcessId}, execution {running.ExecutionId}).";
 
     internal static BatchDbException NotRunning(BatchExecution? execution, long id) =>
         new(ErrorIds.ExecutionNotRunning, BatchDbErrorKind.InvalidOperation, execution is null

@@ -25,4 +25,8 @@ internal static class ColumnNames
     }
 
     public static string? Find(IEnumerable<string> names, string wanted) => Find(names, n => n, wanted);
+
+    /// <summary>The position of <paramref name="wanted"/> in <paramref name="names"/> (null entries never match), or -1.</summary>
+    public static int IndexOf(IReadOnlyList<string?> names, string wanted) =>
+        Find(Enumerable.Range(0, names.Count).Where(i => names[i] is not null).Select(i => (int?)i), i => names[i!.Value]!, wanted) ?? -1;
 }

@@ -13,11 +13,7 @@ internal static class SwapPreflight
 {
     public static async Task<(long LiveRows, long WorkRows)> CheckAsync(DatabaseSession session, SwapTarget target, bool force, double minimumRowRatio, CancellationToken cancellationToken)
     {
-        if (minimumRowRatio is < 0 or > 1)
-        {
-            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
-                $"The minimum row ratio must be between 0 and 1 (it was {minimumRowRatio}).");
-        }
+        RowRatio.Validate(minimumRowRatio);
 
         var work = target.WorkTable;
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
@@ -47,10 +43,10 @@ internal static class SwapPreflight
             { Target = work.ToString() };
         }
 
-        if (workRows < minimumRowRatio * liveRows && !force)
+        if (RowRatio.IsTooLow(workRows, liveRows, minimumRowRatio) && !force)
         {
             throw new BatchDbException(ErrorIds.RowCountTooLow, BatchDbErrorKind.InvalidData,
-                $"The work table {work} has {workRows} rows, below {minimumRowRatio:0.##} of the {liveRows} rows of {target.Describe()}: " +
+                $"The work table {work} has {workRows} rows, below {RowRatio.Format(minimumRowRatio)} of the {liveRows} rows of {target.Describe()}: " +
                 "it looks like a short delivery or a table that no completed import checked. Import the file again, lower -MinimumRowRatio, " +
                 "or use -Force to switch it in anyway. Nothing was changed.")
             { Target = work.ToString() };

@@ -65,11 +65,7 @@ public static class WorkTableOperations
     {
         var stopwatch = Stopwatch.StartNew();
         var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);
-        if (request.MinimumRowRatio is < 0 or > 1)
-        {
-            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
-                $"The minimum row ratio must be between 0 and 1 (it was {request.MinimumRowRatio}).");
-        }
+        RowRatio.Validate(request.MinimumRowRatio);
 
         var activity = $"Importing {Path.GetFileName(request.Path)}";
         var file = CsvFileInspector.Inspect(request.Path, request.Format);
@@ -185,7 +181,7 @@ public static class WorkTableOperations
     {
         var fieldColumns = format.Columns ?? file.HeaderNames?.Cast<string?>().ToList()
             ?? (await session.DescribeColumnsAsync(work, cancellationToken).ConfigureAwait(false)).Select(c => (string?)c.Name).ToList();
-        var keyFields = rows[0].Select(c => fieldColumns.ToList().FindIndex(f => string.Equals(f, c.Column, StringComparison.OrdinalIgnoreCase))).ToList();
+        var keyFields = rows[0].Select(c => ColumnNames.IndexOf(fieldColumns, c.Column)).ToList();
         return keyFields.Any(f => f < 0)
             ? new Dictionary<string, long>()
             : CsvRecordLines.FindKeys(file, format, keyFields, rows.Select(r => (IReadOnlyList<string>)r.Select(c => c.Value).ToList()));
@@ -204,11 +200,11 @@ public static class WorkTableOperations
                 $"{request.Path}: the file has no data rows; use -Force to load an empty table.") { Target = request.Path };
         }
 
-        if (liveRows > 0 && rows < liveRows * request.MinimumRowRatio)
+        if (RowRatio.IsTooLow(rows, liveRows, request.MinimumRowRatio))
         {
             throw new BatchDbException(ErrorIds.RowCountTooLow, BatchDbErrorKind.InvalidData,
                 $"{request.Path}: the file has {rows} rows but {target.Describe()} has {liveRows}; " +
-                $"that is below the minimum ratio of {request.MinimumRowRatio.ToString("0.##", CultureInfo.InvariantCulture)}. " +
+                $"that is below the minimum ratio of {RowRatio.Format(request.MinimumRowRatio)}. " +
                 "If the file is complete, use -Force or a lower -MinimumRowRatio.")
             { Target = request.Path };
         }

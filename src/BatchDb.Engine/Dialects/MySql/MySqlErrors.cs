@@ -36,14 +36,16 @@ internal static class MySqlErrors
         if (server.Number == 0)
         {
             // No server error: the client lost the session (KILL, a restart, the network); the causes say which.
-            return new BatchDbException(id, kind, $"The connection to the MySQL server was lost{where}: {BatchDbException.Causes(ex)}", ex, sql) { Target = target };
+            return ConnectionLost(ex, sql, target);
         }
 
         return new BatchDbException(id, kind, $"MySQL error {server.Number}{where}: {server.Message}", ex, sql) { Target = target };
     }
 
     /// <summary>A command on a session whose connection was closed under it (KILL, a server restart, a network failure).</summary>
-    public static BatchDbException ConnectionLost(Exception ex, string? sql) =>
+    public static BatchDbException ConnectionLost(Exception ex, string? sql, string? target = null) =>
         new(ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed,
-            $"The connection to the MySQL server was lost (the session was killed, or the server restarted or is unreachable): {BatchDbException.Causes(ex)}", ex, sql);
+            $"The connection to the MySQL server was lost{(target is null ? string.Empty : $" ({target})")} (the session was killed, or the server restarted or is unreachable): {BatchDbException.Causes(ex)}",
+            ex, sql)
+        { Target = target };
 }

@@ -90,20 +90,20 @@ internal sealed partial class MySqlSession
             return;
         }
 
-        // The file's fields in column order, to name a value or find a duplicate key's lines.
+        // The file's fields in column order, to name a value or, for a duplicate key, find the primary key's fields.
         var fieldColumns = columns ?? await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
-        var keyColumns = (await QueryAsync(
-            "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-            cancellationToken, table.Schema, table.Name).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
-        var keyFields = keyColumns.Select(k => fieldColumns.ToList().FindIndex(c => string.Equals(c, k, StringComparison.OrdinalIgnoreCase))).ToList();
+        var codes = warnings.Select(w => Convert.ToInt32(w[1], CultureInfo.InvariantCulture)).ToList();
+        IReadOnlyList<int> keyFields = codes.Contains(DuplicateEntry)
+            ? (await PrimaryKeyColumnsAsync(table, cancellationToken).ConfigureAwait(false)).Select(k => ColumnNames.IndexOf(fieldColumns, k)).ToList()
+            : [];
 
         var total = Convert.ToInt64((await QueryAsync("SELECT @@warning_count", cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
         var records = warnings.Select(w => RowNumberPattern().Match((string)w[2]!)).Where(m => m.Success)
             .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         var lines = CsvRecordLines.Find(file, format, records);
-        var problems = warnings.Select(w => Convert.ToInt32(w[1], CultureInfo.InvariantCulture) == DuplicateEntry && keyFields.Count > 0 && keyFields.All(f => f >= 0)
+        var problems = warnings.Select((w, i) => codes[i] == DuplicateEntry && keyFields.Count > 0 && keyFields.All(f => f >= 0)
                 ? DescribeDuplicate((string)w[2]!, file, format, keyFields)
-                : DescribeWarning(Convert.ToInt32(w[1], CultureInfo.InvariantCulture), (string)w[2]!, lines, fieldColumns))
+                : DescribeWarning(codes[i], (string)w[2]!, lines, fieldColumns))
             .ToList();
         var more = total > problems.Count ? $"{Environment.NewLine}  … and {total - problems.Count} more" : string.Empty;
         throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
@@ -135,7 +135,7 @@ internal sealed partial class MySqlSession
         var text = RowNumberPattern().Replace(message, string.Empty).Trim();
         if (found && code == DataTruncated && ColumnPattern().Match(message) is { Success: true } column)
         {
-            var field = fieldColumns.ToList().FindIndex(c => string.Equals(c, column.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+            var field = ColumnNames.IndexOf(fieldColumns, column.Groups[1].Value);
             if (field >= 0 && field < start.Fields.Count)
             {
                 text += $": '{start.Fields[field]}' does not fit the column";

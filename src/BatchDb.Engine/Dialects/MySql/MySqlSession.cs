@@ -180,9 +180,7 @@ internal sealed partial class MySqlSession : DatabaseSession
         var samples = await QueryWithoutTimeoutAsync(
             $"SELECT CONCAT_WS(',', {partition.Expression}) AS k, COUNT(*) FROM {Quote(table)} WHERE {outside} GROUP BY k ORDER BY k LIMIT 5",
             cancellationToken).ConfigureAwait(false);
-        var keyColumns = (await QueryAsync(
-            "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-            cancellationToken, table.Schema, table.Name).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+        var keyColumns = await PrimaryKeyColumnsAsync(table, cancellationToken).ConfigureAwait(false);
         var keyRows = keyColumns.Count == 0 ? [] : await QueryWithoutTimeoutAsync(
             $"SELECT {string.Join(", ", keyColumns.Select(QuoteIdentifier))} FROM {Quote(table)} WHERE {outside} ORDER BY {string.Join(", ", keyColumns.Select(QuoteIdentifier))} LIMIT {MaxReportedProblems}",
             cancellationToken).ConfigureAwait(false);
@@ -191,6 +189,12 @@ internal sealed partial class MySqlSession : DatabaseSession
             KeyRows = keyRows.Select(r => (IReadOnlyList<(string, string)>)keyColumns.Select((c, i) => (c, Convert.ToString(r[i], System.Globalization.CultureInfo.InvariantCulture) ?? "NULL")).ToList()).ToList(),
         };
     }
+
+    /// <summary>The primary key's columns in key order; empty for a table without one.</summary>
+    private async Task<IReadOnlyList<string>> PrimaryKeyColumnsAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1 AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
 
     public override async Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
         await QueryWithoutTimeoutAsync($"ANALYZE TABLE {Quote(table)}", cancellationToken).ConfigureAwait(false);

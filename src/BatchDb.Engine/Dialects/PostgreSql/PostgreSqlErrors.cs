@@ -27,14 +27,16 @@ internal static class PostgreSqlErrors
         var where = target is null ? string.Empty : $" ({target})";
         if (state is null)
         {
-            return new BatchDbException(id, kind, $"The connection to the PostgreSQL server was lost{where}: {BatchDbException.Causes(ex)}", ex, sql) { Target = target };
+            return ConnectionLost(ex, sql, target);
         }
 
         return new BatchDbException(id, kind, $"PostgreSQL error {state}{where}: {(ex as PostgresException)?.MessageText ?? ex.Message}", ex, sql) { Target = target };
     }
 
     /// <summary>A command on a session whose connection was closed under it (pg_terminate_backend, a restart, a network failure).</summary>
-    public static BatchDbException ConnectionLost(Exception ex, string? sql) =>
+    public static BatchDbException ConnectionLost(Exception ex, string? sql, string? target = null) =>
         new(ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed,
-            $"The connection to the PostgreSQL server was lost (the session was terminated, or the server restarted or is unreachable): {BatchDbException.Causes(ex)}", ex, sql);
+            $"The connection to the PostgreSQL server was lost{(target is null ? string.Empty : $" ({target})")} (the session was terminated, or the server restarted or is unreachable): {BatchDbException.Causes(ex)}",
+            ex, sql)
+        { Target = target };
 }

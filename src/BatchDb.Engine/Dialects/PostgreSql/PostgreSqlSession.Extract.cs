@@ -130,16 +130,7 @@ internal sealed partial class PostgreSqlSession
             if (!_completed)
             {
                 _completed = true;
-                try
-                {
-                    // Cancelling ends the COPY (the server answers with an error, the expected outcome here); on a lost
-                    // connection there is nothing left to end. Either way this clean-up must not replace the error that
-                    // made the copy stop.
-                    await writer.CancelAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException or IOException)
-                {
-                }
+                await CancelCopyAsync(writer).ConfigureAwait(false);
             }
         }
     }

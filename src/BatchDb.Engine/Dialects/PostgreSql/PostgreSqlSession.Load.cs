@@ -56,7 +56,7 @@ internal sealed partial class PostgreSqlSession
                 }
                 else
                 {
-                    CancelCopy(writer);
+                    await CancelCopyAsync(writer).ConfigureAwait(false);
                 }
             }
 
@@ -80,16 +80,18 @@ internal sealed partial class PostgreSqlSession
         return await CountRowsAsync(table, null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Ends a COPY without committing it; on a lost connection there is nothing left to end.</summary>
-    private static void CancelCopy(NpgsqlCopyTextWriter writer)
+    /// <summary>
+    /// Ends a COPY without committing it. The server answers with an error, the expected outcome; on a lost connection
+    /// there is nothing left to end. Either way the error that made the copy stop is the one to report.
+    /// </summary>
+    private static async Task CancelCopyAsync(NpgsqlCopyTextWriter writer)
     {
         try
         {
-            writer.Cancel();
+            await writer.CancelAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException or IOException)
         {
-            // The load's own error (or the guard's) is the one to report.
         }
     }
 
