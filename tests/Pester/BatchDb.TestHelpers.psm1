@@ -138,4 +138,28 @@ function Get-TestStockRow([string] $Provider, [string] $Table, [int[]] $Warehous
     Invoke-TestSql $Provider -Database $Database "SELECT STOCKHOUSE_ID, ITEM_ID, AMOUNT, VER_ID, $time FROM $Table WHERE STOCKHOUSE_ID IN ($($Warehouse -join ',')) ORDER BY STOCKHOUSE_ID, ITEM_ID"
 }
 
+# The ledger's executions table as SQL names it: schema batch on PostgreSQL, the connection's database on MySQL.
+function Get-LedgerTable([string] $Provider, [string] $Name = 'batch_executions') { if ($Provider -eq 'PostgreSql') { "batch.$Name" } else { $Name } }
+
+# A CSV of warehouse 1 with $Rows rows (1.5M is about 60 MB): a load that runs long enough to be stopped, killed or watched.
+function New-TestBigCsv([string] $Path, [int] $Rows = 1500000) {
+    $writer = [IO.StreamWriter]::new($Path)
+    try { for ($i = 0; $i -lt $Rows; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") } }
+    finally { $writer.Dispose() }
+}
+
+# The session (pid or thread id) that runs the bulk load into a work table of $Table, once it runs; other test files
+# load at the same time, so only this table's load is matched.
+function Find-TestLoadingSession([string] $Provider, [string] $Table, [string] $Database, [int] $TimeoutSeconds = 30) {
+    $find = if ($Provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE query ILIKE 'COPY %$Table%' AND state = 'active' AND pid <> pg_backend_pid()" }
+            else { "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%$Table%'" }
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Get-Date) -lt $deadline) {
+        $id = Invoke-TestSql $Provider $find -Database $Database | Select-Object -First 1
+        if ($id) { return $id }
+        Start-Sleep -Milliseconds 50
+    }
+    throw "No bulk load into $Table started on $Provider within $TimeoutSeconds s"
+}
+
 Export-ModuleMember -Function *

@@ -11,9 +11,7 @@ BeforeAll {
     Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
     Import-BuiltBatchDb
     $big = Join-Path $TestDrive 'big.csv'
-    $writer = [IO.StreamWriter]::new($big)
-    for ($i = 0; $i -lt 1500000; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") }
-    $writer.Dispose()
+    New-TestBigCsv $big
 }
 
 Describe 'A PostgreSQL server that crashes during Import-WorkTable' -Skip:(-not $postgres -or -not $root) {
@@ -32,12 +30,7 @@ Describe 'A PostgreSQL server that crashes during Import-WorkTable' -Skip:(-not 
             Connect-BatchDb -Provider PostgreSql -ConnectionString '$connectionString' | Out-Null
             Import-WorkTable -Table $table -Partition $partition -Path '$big'")
         $handle = $ps.BeginInvoke()
-        $deadline = (Get-Date).AddSeconds(30)
-        do {
-            Start-Sleep -Milliseconds 50
-            $backend = Invoke-TestSql PostgreSql "SELECT pid FROM pg_stat_activity WHERE query ILIKE 'COPY %$table%' AND state = 'active'" | Select-Object -First 1
-        } until ($backend -or (Get-Date) -gt $deadline)
-        $backend | Should -Not -BeNullOrEmpty
+        $backend = Find-TestLoadingSession PostgreSql $table -Database crashdb
         Start-Sleep -Milliseconds 300
         & kill -9 $backend
         $ps.EndInvoke($handle) | Should -BeNullOrEmpty

@@ -16,7 +16,6 @@ function New-DocFixture {
 # SQL against database shop or batch of the engine; rows as 'a|b'.
 function Shop([string] $Provider, [string] $Sql) { Invoke-TestSql $Provider -Database shop $Sql }
 function Batch([string] $Provider, [string] $Sql) { Invoke-TestSql $Provider -Database batch $Sql }
-function Get-LedgerTable([string] $Provider, [string] $Name) { if ($Provider -eq 'PostgreSql') { "batch.$Name" } else { $Name } }
 function Get-WarehouseSum([string] $Provider, [int] $Warehouse) { Shop $Provider "SELECT SUM(AMOUNT) FROM T_STOCK WHERE STOCKHOUSE_ID = $Warehouse" }
 function Get-SessionValue($Session, [string] $Code) { $Session.Commands.Clear(); @($Session.AddScript($Code).Invoke()) }
 

@@ -10,25 +10,14 @@ BeforeAll {
     Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
     Import-BuiltBatchDb
     $big = Join-Path $TestDrive 'big.csv'
-    $writer = [IO.StreamWriter]::new($big)
-    for ($i = 0; $i -lt 1500000; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") }
-    $writer.Dispose()
+    New-TestBigCsv $big
 
     # Kills the session that runs the bulk load, once it is running; returns when it did.
-    # Other test files run at the same time: only the load into this table's work table is killed.
-    function Stop-LoadingSession([string] $Provider, [string] $Table, [int] $TimeoutSeconds = 30) {
-        $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
-        $find = if ($Provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE query ILIKE 'COPY %$Table%' AND state = 'active' AND pid <> pg_backend_pid()" }
-                else { "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%$Table%'" }
-        while ((Get-Date) -lt $deadline) {
-            $id = Invoke-TestSql $Provider $find | Select-Object -First 1
-            if ($id) {
-                if ($Provider -eq 'PostgreSql') { Invoke-TestSql $Provider "SELECT pg_terminate_backend($id)" | Out-Null } else { Invoke-TestSql $Provider "KILL $id" | Out-Null }
-                return $id
-            }
-            Start-Sleep -Milliseconds 50
-        }
-        throw "No bulk load started on $Provider within $TimeoutSeconds s"
+    # Kills the session that runs the load into $Table's work table (pg_terminate_backend / KILL); returns its id.
+    function Stop-LoadingSession([string] $Provider, [string] $Table) {
+        $id = Find-TestLoadingSession $Provider $Table
+        if ($Provider -eq 'PostgreSql') { Invoke-TestSql $Provider "SELECT pg_terminate_backend($id)" | Out-Null } else { Invoke-TestSql $Provider "KILL $id" | Out-Null }
+        $id
     }
 }
 
@@ -70,7 +59,7 @@ Describe 'A killed loading session on <_>' -ForEach $engines {
         ($result | Where-Object { $_.PSObject.Properties['Attempt'] }).Attempt | Should -Be 2
         $ps.Runspace.Dispose(); $ps.Dispose()
         Invoke-TestSql $provider "SELECT COUNT(*) FROM $table WHERE STOCKHOUSE_ID = 1" | Should -Be '1500000'
-        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+        $ledger = Get-LedgerTable $provider
         Invoke-TestSql $provider "SELECT attempt, status FROM $ledger WHERE batch_name = 'killed-$table' AND parent_id IS NULL ORDER BY attempt" |
             Should -Be @('1|Failed', '2|Succeeded')
         $firstError = Invoke-TestSql $provider "SELECT error_message FROM $ledger WHERE batch_name = 'killed-$table' AND parent_id IS NULL AND attempt = 1"
@@ -145,6 +134,6 @@ INSERT INTO $source WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM
         $ps.Streams.Error[0].Exception.Message | Should -Match 'The connection to the MySQL server was lost'
         $ps.Runspace.Dispose(); $ps.Dispose()
         Invoke-TestSql PostgreSql "SELECT COUNT(*) FROM $staging" | Should -Be '0'
-        Invoke-TestSql PostgreSql "SELECT COUNT(*) FROM batch.batch_watermarks WHERE target_name LIKE '%$staging'" | Should -Be '0'
+        Invoke-TestSql PostgreSql "SELECT COUNT(*) FROM $(Get-LedgerTable PostgreSql batch_watermarks) WHERE target_name LIKE '%$staging'" | Should -Be '0'
     }
 }

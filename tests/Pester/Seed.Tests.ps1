@@ -245,9 +245,7 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
         $table = Get-TestUniqueName 'T_STOCK'
         New-TestStockTable $provider $table
         $big = Join-Path $TestDrive "big-$provider.csv"
-        $writer = [IO.StreamWriter]::new($big)
-        for ($i = 0; $i -lt 1500000; $i++) { $writer.WriteLine("1,X$i,$i,9,2026-11-30 01:00:00") }
-        $writer.Dispose()
+        New-TestBigCsv $big
     }
 
     It 'stops promptly when the pipeline is stopped, and the live partition is unchanged' {
@@ -270,7 +268,7 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
         $ps.Runspace.Dispose()
         $ps.Dispose()
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
-        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+        $ledger = Get-LedgerTable $provider
         Invoke-TestSql $provider "SELECT status, error_message FROM $ledger WHERE batch_name = '$batchName'" |
             Should -Be 'Failed|Stopped before it completed (the caller cancelled the run).'
     }
