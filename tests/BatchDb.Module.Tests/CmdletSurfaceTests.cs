@@ -18,6 +18,17 @@ public sealed class CmdletSurfaceTests
         Assert.Equal(Surface.Cmdlets.Select(c => c.Name).Order(), ModuleSurface.ManifestCmdlets().Order());
 
     [Fact]
+    public void No_public_type_needs_the_engine_to_be_laid_out()
+    {
+        // PowerShell lists BatchDb.dll's public types before the engine's load context is registered.
+        var fields = Surface.Module.GetTypes().Where(t => t.IsPublic)
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            .Where(f => f.FieldType.IsValueType && (Nullable.GetUnderlyingType(f.FieldType) ?? f.FieldType).Assembly.GetName().Name == "BatchDb.Engine")
+            .Select(f => $"{f.DeclaringType!.Name}.{f.Name}");
+        Assert.Empty(fields);
+    }
+
+    [Fact]
     public void The_module_has_the_double_buffering_cmdlets() =>
         Assert.Superset(
             new HashSet<string>

@@ -35,13 +35,7 @@ internal abstract class BenchServer
     {
         var connection = CreateConnection();
         connection.Open();
-        Prepare(connection);
         return connection;
-    }
-
-    /// <summary>Session settings every connection needs before its first query.</summary>
-    protected virtual void Prepare(DbConnection connection)
-    {
     }
 
     public Task<BatchDbConnection> ConnectAsync() => BatchDbConnections.ConnectAsync(

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using BatchDb.Engine.Connections;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Bench.Infrastructure;
 
@@ -35,14 +35,7 @@ internal sealed class MariaDbServer : BenchServer
 
     public override string ClientName => "mariadb";
 
-    public override DbConnection CreateConnection() => new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString)
-    {
-        CharacterSet = "utf8mb4",
-        SslMode = MySqlSslMode.None,
-    }.ConnectionString);
-
-    // MySql.Data 8.0.16 does not know MariaDB 10.11's newer collation ids, which results would otherwise carry.
-    protected override void Prepare(DbConnection connection) => Execute(connection, "SET character_set_results = utf8mb4");
+    public override DbConnection CreateConnection() => new MySqlConnection(ConnectionString);
 
     public override void CreateStock(string warehouseOneCsv, string otherWarehousesCsv)
     {

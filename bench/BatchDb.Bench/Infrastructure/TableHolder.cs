@@ -24,7 +24,7 @@ internal sealed class TableHolder
             }
             catch (Exception) when (_cancelled)
             {
-                // Cancelled, which is how the holder is ended early (MySql.Data 8.0.16 may then throw more than a DbException).
+                // Cancelled, which is how the holder is ended early (the driver may then throw more than a DbException).
             }
         })
         { IsBackground = true, Name = "table holder" };

@@ -133,7 +133,7 @@ internal static class LoadBenchmark
         return stopwatch.Elapsed;
     }
 
-    /// <summary>The type of UPD_DTTM: timestamp without time zone is DateTime2 to Npgsql, DATETIME is DateTime to MySql.Data.</summary>
+    /// <summary>The type of UPD_DTTM: timestamp without time zone is DateTime2 to Npgsql, DATETIME is DateTime to MySqlConnector.</summary>
     private static System.Data.DbType Timestamp(BenchServer server) =>
         server.Provider == Engine.Connections.DatabaseProvider.PostgreSql ? System.Data.DbType.DateTime2 : System.Data.DbType.DateTime;
 

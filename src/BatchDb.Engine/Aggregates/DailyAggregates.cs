@@ -94,7 +94,7 @@ public static class DailyAggregates
             $"SELECT DISTINCT CAST({plan.Date} AS DATE) FROM {session.QuoteName(plan.Source)}{window}",
             cancellationToken, last is null ? [mark.Value] : [last.Value, mark.Value]).ConfigureAwait(false);
         var touched = utcDays.Where(r => r[0] is not null)
-            .SelectMany(r => AggregateDays.LocalDaysOf(DateOnly.FromDateTime((DateTime)r[0]!), zone))
+            .SelectMany(r => AggregateDays.LocalDaysOf(r[0] is DateOnly day ? day : DateOnly.FromDateTime((DateTime)r[0]!), zone))
             .Distinct().Order().ToList();
         log.Verbose($"Rows of {plan.Source} changed since {last?.ToString() ?? "the beginning"} touch {touched.Count} day(s).");
         return (touched, (ledger, mark));

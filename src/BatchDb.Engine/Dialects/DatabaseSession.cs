@@ -54,7 +54,7 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public virtual Task ConstrainToPartitionAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Bulk-loads a CSV file; any row the server had to alter or skip is an error naming its line.</summary>
-    /// <remarks><paramref name="position"/>, when given, hears the file position as the bytes are sent (dialects that stream the file).</remarks>
+    /// <remarks><paramref name="position"/>, when given, hears the file position as the bytes are sent.</remarks>
     public abstract Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken);
 
     public abstract Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken);

@@ -35,6 +35,7 @@ internal sealed record Watermark(string Column, object Value)
     public static Watermark From(string column, object value) => new(column, value switch
     {
         DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Unspecified),
+        DateOnly d => d.ToDateTime(TimeOnly.MinValue),
         DateTimeOffset o => DateTime.SpecifyKind(o.UtcDateTime, DateTimeKind.Unspecified),
         sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
         ulong u when u <= long.MaxValue => (long)u,

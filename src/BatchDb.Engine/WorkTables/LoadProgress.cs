@@ -3,8 +3,8 @@ using BatchDb.Engine.Diagnostics;
 namespace BatchDb.Engine.WorkTables;
 
 /// <summary>
-/// Progress of the bulk load, the longest step of an import: the file's bytes sent and the share of the file, when
-/// the dialect streams the file itself, else the time so far; reported at most every 250 ms and at least every second.
+/// Progress of the bulk load, the longest step of an import: the file's bytes sent and the share of the file (the time
+/// so far until the first bytes go); reported at most every 250 ms and at least every second.
 /// The load is 5–60 % of the import (the checks and ANALYZE follow).
 /// </summary>
 internal sealed class LoadProgress : IProgress<long>, IDisposable

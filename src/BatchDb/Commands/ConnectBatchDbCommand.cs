@@ -12,8 +12,12 @@ public sealed class ConnectBatchDbCommand : BatchDbCmdlet
     private const string ServerSet = "Server";
     private const string ConnectionStringSet = "ConnectionString";
 
+    // Boxed: PowerShell lists the module's public types before BatchDb.Engine can load (Loading/DependencyLoadContext.cs),
+    // and a field of the engine's enum type would need the engine to lay this class out.
+    private object _provider = DatabaseProvider.MySql;
+
     [Parameter(Mandatory = true, Position = 0)]
-    public DatabaseProvider Provider { get; set; }
+    public DatabaseProvider Provider { get => (DatabaseProvider)_provider; set => _provider = value; }
 
     [Parameter(Mandatory = true, ParameterSetName = ServerSet, Position = 1)]
     [ValidateNotNullOrEmpty]

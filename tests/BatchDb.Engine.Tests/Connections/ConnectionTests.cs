@@ -4,7 +4,7 @@ using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Tests.Infrastructure;
 using BatchDb.Engine.WorkTables;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 using Npgsql;
 
 namespace BatchDb.Engine.Tests.Connections;

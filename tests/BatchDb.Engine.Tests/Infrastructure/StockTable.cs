@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using BatchDb.Engine.Connections;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 using Npgsql;
 
 namespace BatchDb.Engine.Tests.Infrastructure;
@@ -63,10 +63,21 @@ internal sealed class StockTable : IAsyncDisposable
                   PARTITION P_S04 VALUES IN (4), PARTITION P_S05 VALUES IN (5));
                 CREATE INDEX IDX_NO1 ON {name} (STOCKHOUSE_ID, ITEM_ID);
                 ALTER TABLE {name} ADD CONSTRAINT PK_NO1 PRIMARY KEY(STOCKHOUSE_ID, ITEM_ID);
-                LOAD DATA LOCAL INFILE '{TestData.Path("T_STOCK.csv")}' INTO TABLE {name}
-                  FIELDS TERMINATED BY ',' ENCLOSED BY '"' (STOCKHOUSE_ID, ITEM_ID, AMOUNT, VER_ID, UPD_DTTM);
-                ANALYZE TABLE {name};
                 """);
+            await using (var connection = (MySqlConnection)await table.OpenAsync())
+            {
+                var loader = new MySqlBulkLoader(connection)
+                {
+                    TableName = name,
+                    FileName = TestData.Path("T_STOCK.csv"),
+                    FieldTerminator = ",",
+                    FieldQuotationCharacter = '"',
+                };
+                loader.Columns.AddRange(["STOCKHOUSE_ID", "ITEM_ID", "AMOUNT", "VER_ID", "UPD_DTTM"]);
+                await loader.LoadAsync();
+            }
+
+            await table.ExecuteAsync($"ANALYZE TABLE {name}");
         }
 
         return table;
@@ -102,11 +113,6 @@ internal sealed class StockTable : IAsyncDisposable
     {
         var connection = CreateConnection();
         await connection.OpenAsync();
-        if (!IsPostgres)
-        {
-            await ExecuteOnAsync(connection, "SET character_set_results = utf8mb4");
-        }
-
         return connection;
     }
 
@@ -144,7 +150,7 @@ internal sealed class StockTable : IAsyncDisposable
                 values[i] = reader.IsDBNull(i) ? "∅" : reader.GetValue(i) switch
                 {
                     DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    DateOnly d => d.ToString("yyyy-MM-dd 00:00:00", CultureInfo.InvariantCulture),
+                    DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00",
                     var v => Convert.ToString(v, CultureInfo.InvariantCulture)!,
                 };
             }

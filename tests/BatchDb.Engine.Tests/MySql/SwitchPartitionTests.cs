@@ -5,7 +5,7 @@ using BatchDb.Engine.Errors;
 using BatchDb.Engine.Switching;
 using BatchDb.Engine.Tests.Infrastructure;
 using BatchDb.Engine.WorkTables;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Tests.MySql;
 

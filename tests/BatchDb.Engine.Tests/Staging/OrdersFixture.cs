@@ -141,6 +141,7 @@ internal sealed class OrdersFixture : IAsyncDisposable
                 values[i] = reader.IsDBNull(i) ? "∅" : reader.GetValue(i) switch
                 {
                     DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+                    DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00.000000",
                     Guid g => g.ToString("D"),
                     string s when Guid.TryParseExact(s, "D", out var g) => g.ToString("D"),
                     var v => Convert.ToString(v, CultureInfo.InvariantCulture)!,

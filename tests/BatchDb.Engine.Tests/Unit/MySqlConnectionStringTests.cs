@@ -1,27 +1,24 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Dialects.MySql;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Tests.Unit;
 
 public sealed class MySqlConnectionStringTests
 {
-    [Theory]
-    [InlineData("Server=h;Database=shop;SslMode=Required", true)]
-    [InlineData("Server=h;Database=shop;ssl mode=Preferred", true)]
-    [InlineData("Server=h;Database=ssl_shop;Password=my-ssl-secret", false)]
-    [InlineData("Server=h;Database=shop", false)]
-    public void An_ssl_mode_is_recognised_by_its_key_only(string connectionString, bool expected) =>
-        Assert.Equal(expected, MySqlDialect.GivesSslMode(connectionString));
-
     [Fact]
-    public void Without_an_ssl_mode_of_its_own_the_connection_uses_none()
+    public void The_users_ssl_mode_is_kept_and_char36_is_read_as_text()
     {
         var target = MySqlDialect.Instance.BuildTarget(new ConnectionOptions
         {
             Provider = DatabaseProvider.MySql,
-            ConnectionString = "Server=h;Database=ssl_shop;User ID=u;Password=my-ssl-secret",
+            ConnectionString = "Server=h;Database=ssl_shop;User ID=u;Password=my-ssl-secret;SslMode=Required",
         });
-        Assert.Contains("sslmode=None", target.ConnectionString, StringComparison.OrdinalIgnoreCase);
+        var built = new MySqlConnectionStringBuilder(target.ConnectionString);
+        Assert.Equal(MySqlSslMode.Required, built.SslMode);
+        Assert.Equal(MySqlGuidFormat.None, built.GuidFormat);
+        Assert.True(built.AllowLoadLocalInfile);
         Assert.Equal("ssl_shop", target.Database);
+        Assert.Equal(3306, target.Port);
     }
 }

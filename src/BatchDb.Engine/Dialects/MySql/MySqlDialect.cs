@@ -1,10 +1,10 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
-/// <summary>MySQL and MariaDB through MySql.Data; every MySql.Data type stays inside this folder.</summary>
+/// <summary>MySQL and MariaDB through MySqlConnector; every MySqlConnector type stays inside this folder.</summary>
 internal sealed class MySqlDialect : Dialect
 {
     public static readonly MySqlDialect Instance = new();
@@ -24,7 +24,6 @@ internal sealed class MySqlDialect : Dialect
                 $"The MySQL connection string is not valid: {ex.Message}");
         }
 
-        var userGaveSslMode = GivesSslMode(options.ConnectionString);
         if (options.Server is not null)
         {
             builder.Server = options.Server;
@@ -56,25 +55,12 @@ internal sealed class MySqlDialect : Dialect
                 "A MySQL connection needs a server and a database (-Server and -Database, or Server= and Database= in the connection string).");
         }
 
-        // LOAD DATA LOCAL streams files; user variables carry fields through SET clauses; utf8mb4 end to end.
+        // LOAD DATA LOCAL streams files; user variables carry fields through SET clauses; CHAR(36) stays text
+        // (MySqlConnector would read it as a Guid and change its spelling in extracts).
         builder.AllowLoadLocalInfile = true;
         builder.AllowUserVariables = true;
-        builder.CharacterSet = "utf8mb4";
-        if (!userGaveSslMode)
-        {
-            // MySql.Data 8.0.16 throws on SslMode=Disabled and fails Preferred against servers without TLS.
-            builder.SslMode = MySqlSslMode.None;
-        }
-
+        builder.GuidFormat = MySqlGuidFormat.None;
         return new ConnectionTarget(builder.ConnectionString, builder.Server, (int)builder.Port, builder.Database, builder.UserID);
-    }
-
-    /// <summary>Whether the user's own connection string sets an SSL mode (by key: a password or database may contain "ssl").</summary>
-    internal static bool GivesSslMode(string? connectionString)
-    {
-        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? string.Empty }.Keys;
-        return keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal)
-            .Equals("sslmode", StringComparison.OrdinalIgnoreCase));
     }
 
     public override void ClearPool(string connectionString)
@@ -91,15 +77,15 @@ internal sealed class MySqlDialect : Dialect
         var connection = new MySqlConnection(connectionString);
         try
         {
-            using (cancellationToken.Register(connection.Dispose))
-            {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var session = new MySqlSession(connection);
             await session.InitializeAsync(cancellationToken).ConfigureAwait(false);
             return session;
+        }
+        catch (MySqlException) when (cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
         }
         catch (MySqlException ex)
         {

@@ -1,46 +1,49 @@
 using BatchDb.Engine.Errors;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
-/// <summary>Turns server error numbers into BatchDb's error ids and kinds.</summary>
+/// <summary>Turns server error codes into BatchDb's error ids and kinds.</summary>
 internal static class MySqlErrors
 {
-    public const int LockWaitTimeout = 1205;
-    public const int Deadlock = 1213;
+    // Server codes MySqlErrorCode does not name.
+    public const int PartitionExchangePartitionedTable = 1731;
+    public const int TablesDifferentMetadata = 1736;
+    public const int PartitionExchangeForeignKey = 1740;
+    public const int ConnectionKilled = 1927;
+    // Client codes: MySqlConnector reports a lost session with these or with none.
+    public const int ClientCannotConnectSocket = 2002;
+    public const int ClientCannotConnectHost = 2003;
+    public const int ClientServerGone = 2006;
+    public const int ClientLostConnection = 2013;
 
     public static BatchDbException Translate(MySqlException ex, string? sql, string? target = null)
     {
-        // MySql.Data wraps some server errors (1045 during authentication) in an outer exception of its own.
-        var server = ex;
-        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        var (id, kind) = ex.ErrorCode switch
         {
-            if (inner is MySqlException { Number: > 0 } wrapped)
-            {
-                server = wrapped;
-            }
-        }
-
-        var (id, kind) = server.Number switch
-        {
-            1045 => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
-            1044 or 1142 or 1143 or 1227 => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
-            1049 or 1146 => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
-            1054 => (ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument),
-            LockWaitTimeout or Deadlock => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
-            0 or 1042 or 2002 or 2003 or 2006 or 2013 => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),
-            1736 or 1731 or 1740 => (ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation),
+            MySqlErrorCode.AccessDenied => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
+            MySqlErrorCode.DatabaseAccessDenied or MySqlErrorCode.TableAccessDenied or MySqlErrorCode.ColumnAccessDenied
+                or MySqlErrorCode.SpecifiedAccessDeniedError => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
+            MySqlErrorCode.UnknownDatabase or MySqlErrorCode.NoSuchTable => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
+            MySqlErrorCode.BadFieldError => (ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument),
+            MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
+            (MySqlErrorCode)TablesDifferentMetadata or (MySqlErrorCode)PartitionExchangePartitionedTable
+                or (MySqlErrorCode)PartitionExchangeForeignKey => (ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation),
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };
-        var where = target is null ? string.Empty : $" ({target})";
-        if (server.Number == 0)
+        if (IsConnectionLost(ex))
         {
-            // No server error: the client lost the session (KILL, a restart, the network); the causes say which.
+            // The client lost the session (KILL, a restart, the network); the causes say which.
             return ConnectionLost(ex, sql, target);
         }
 
-        return new BatchDbException(id, kind, $"MySQL error {server.Number}{where}: {server.Message}", ex, sql) { Target = target };
+        var where = target is null ? string.Empty : $" ({target})";
+        return new BatchDbException(id, kind, $"MySQL error {ex.Number}{where}: {ex.Message}", ex, sql) { Target = target };
     }
+
+    private static bool IsConnectionLost(MySqlException ex) =>
+        ex.Number is 0 or ConnectionKilled or ClientCannotConnectSocket or ClientCannotConnectHost or ClientServerGone or ClientLostConnection
+        || ex.ErrorCode == MySqlErrorCode.UnableToConnectToHost;
 
     /// <summary>A command on a session whose connection was closed under it (KILL, a server restart, a network failure).</summary>
     public static BatchDbException ConnectionLost(Exception ex, string? sql, string? target = null) =>

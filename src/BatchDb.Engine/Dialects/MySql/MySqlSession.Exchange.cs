@@ -3,7 +3,7 @@ using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
 using BatchDb.Engine.Switching;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
@@ -73,7 +73,7 @@ internal sealed partial class MySqlSession
 
             return true;
         }
-        catch (BatchDbException ex) when (ex.InnerException is MySqlException { Number: MySqlErrors.LockWaitTimeout })
+        catch (BatchDbException ex) when (ex.InnerException is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout })
         {
             return false;
         }

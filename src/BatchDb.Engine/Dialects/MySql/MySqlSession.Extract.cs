@@ -1,20 +1,21 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
 /// <summary>
-/// Reading query results row by row and writing rows through LOAD DATA LOCAL INFILE, for extracts. MySql.Data
-/// sends local files only by name, so rows go through temporary files of <see cref="ChunkRows"/> rows; one chunk
-/// is written while the previous one loads.
+/// Reading query results row by row and writing rows through one LOAD DATA LOCAL INFILE, for extracts: the rows are
+/// formatted as CSV into a pipe that the load reads while they are being written, so nothing touches the disk.
 /// </summary>
 internal sealed partial class MySqlSession
 {
-    private const int ChunkRows = 100_000;
+    private const int PipeBytes = 1 << 20;
 
     public override async Task<IReadOnlyList<TableColumn>> DescribeColumnsAsync(QualifiedName table, CancellationToken cancellationToken)
     {
@@ -62,7 +63,7 @@ internal sealed partial class MySqlSession
     }
 
     public override Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken) =>
-        Task.FromResult<BulkRowWriter>(new LoadDataRowWriter(this, table, columns));
+        Task.FromResult<BulkRowWriter>(new LoadDataRowWriter(this, table, columns, cancellationToken));
 
     public override Task UseUtcAsync(CancellationToken cancellationToken) => ExecuteAsync("SET time_zone = '+00:00'", cancellationToken);
 
@@ -71,68 +72,60 @@ internal sealed partial class MySqlSession
     public override string DeleteWithPartner(QualifiedName table, string condition) =>
         $"DELETE d FROM {Quote(table)} AS d JOIN {Quote(table)} AS n ON {condition}";
 
-    private async Task LoadChunkAsync(QualifiedName table, IReadOnlyList<string> columns, string path, long firstRow, CancellationToken cancellationToken)
-    {
-        var sql = $"""
-            LOAD DATA LOCAL INFILE {Literal(path.Replace('\\', '/'))} INTO TABLE {Quote(table)} CHARACTER SET utf8mb4
-            FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\n'
-            ({string.Join(", ", columns.Select(Quote))})
-            """;
-        await ExecuteAsync(sql, cancellationToken, NoTimeout).ConfigureAwait(false);
-        var warnings = await QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
-        if (warnings.Count > 0)
-        {
-            // With LOCAL the server cannot stop the transfer, so it turns errors (values too long, duplicate keys) into warnings.
-            var problems = warnings.Select(w => RowNumberPattern().Replace((string)w[2]!, m =>
-                $" at extracted row {long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + firstRow - 1}"));
-            throw new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
-                $"MySQL rejected rows written to {table}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}", null, sql)
-            { Target = table.ToString() };
-        }
-    }
-
     private sealed class LoadDataRowWriter : BulkRowWriter
     {
         private readonly MySqlSession _session;
         private readonly QualifiedName _table;
-        private readonly IReadOnlyList<string> _columns;
         private readonly CsvRowText _text;
-        private readonly List<string> _files = [];
-        private StreamWriter? _chunk;
-        private long _chunkFirstRow = 1;
+        private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2));
+        private readonly StreamWriter _writer;
+        private readonly Task<int> _loading;
         private long _rows;
-        private Task? _loading;
 
-        public LoadDataRowWriter(MySqlSession session, QualifiedName table, IReadOnlyList<string> columns)
+        public LoadDataRowWriter(MySqlSession session, QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
         {
             _session = session;
             _table = table;
-            _columns = columns;
             _text = new CsvRowText(columns, "NULL");
+            _writer = new StreamWriter(_pipe.Writer.AsStream(), new UTF8Encoding(false), 1 << 16);
+            var loader = new MySqlBulkLoader(session._connection)
+            {
+                TableName = $"{Quote(table)} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n'",
+                Local = true,
+                Timeout = NoTimeout,
+                SourceStream = _pipe.Reader.AsStream(),
+            };
+            loader.Columns.AddRange(columns.Select(Quote));
+            _loading = session.RunAsync($"LOAD DATA LOCAL INFILE … INTO TABLE {loader.TableName}", () => loader.LoadAsync(cancellationToken), cancellationToken);
+            // A load that ends early (a server error before it reads) must not leave the writer waiting for room.
+            _ = _loading.ContinueWith(_ => _pipe.Reader.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         public override async ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken)
         {
-            _chunk ??= OpenChunk();
-            await _chunk.WriteAsync(_text.Format(values), cancellationToken).ConfigureAwait(false);
-            _rows++;
-            if (_rows - _chunkFirstRow + 1 >= ChunkRows)
+            if (_loading.IsCompleted)
             {
-                await StartLoadAsync(cancellationToken).ConfigureAwait(false);
+                await _loading.ConfigureAwait(false);
+                throw new InvalidOperationException($"The load into {_table} ended before every row was sent.");
             }
+
+            await _writer.WriteAsync(_text.Format(values), cancellationToken).ConfigureAwait(false);
+            _rows++;
         }
 
         public override async Task<long> CompleteAsync(CancellationToken cancellationToken)
         {
-            if (_chunk is not null)
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            await _loading.ConfigureAwait(false);
+            var warnings = await _session.QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
+            if (warnings.Count > 0)
             {
-                await StartLoadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (_loading is not null)
-            {
-                await _loading.ConfigureAwait(false);
-                _loading = null;
+                // With LOCAL the server cannot stop the transfer, so it turns errors (values too long, duplicate keys) into warnings.
+                var problems = warnings.Select(w => RowNumberPattern().Replace((string)w[2]!, m => $" at extracted row {m.Groups[1].Value}"));
+                throw new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
+                    $"MySQL rejected rows written to {_table}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}")
+                { Target = _table.ToString() };
             }
 
             return _rows;
@@ -140,54 +133,13 @@ internal sealed partial class MySqlSession
 
         public override async ValueTask DisposeAsync()
         {
-            if (_chunk is not null)
+            if (!_loading.IsCompleted)
             {
-                await _chunk.DisposeAsync().ConfigureAwait(false);
+                // Abandoned: end the load's input with an error, so the load stops and its rows go with the transaction.
+                await _pipe.Writer.CompleteAsync(new OperationCanceledException("The extract was abandoned.")).ConfigureAwait(false);
             }
 
-            if (_loading is not null)
-            {
-                await _loading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
-            }
-
-            foreach (var file in _files)
-            {
-                File.Delete(file);
-            }
-        }
-
-        private StreamWriter OpenChunk()
-        {
-            var path = Path.Combine(Path.GetTempPath(), $"batchdb-{Guid.NewGuid():N}.csv");
-            _files.Add(path);
-            return new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous), new UTF8Encoding(false), 1 << 16);
-        }
-
-        /// <summary>Closes the chunk being written and loads it once the previous chunk has loaded, without waiting for it.</summary>
-        private async Task StartLoadAsync(CancellationToken cancellationToken)
-        {
-            var path = _files[^1];
-            await _chunk!.DisposeAsync().ConfigureAwait(false);
-            _chunk = null;
-            if (_loading is not null)
-            {
-                await _loading.ConfigureAwait(false);
-            }
-
-            var first = _chunkFirstRow;
-            _chunkFirstRow = _rows + 1;
-            // MySql.Data's async methods run synchronously; Task.Run lets the next chunk be written meanwhile.
-            _loading = Task.Run(async () =>
-            {
-                try
-                {
-                    await _session.LoadChunkAsync(_table, _columns, path, first, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    File.Delete(path);
-                }
-            }, cancellationToken);
+            await _loading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using BatchDb.Engine.Csv;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
@@ -11,20 +12,11 @@ namespace BatchDb.Engine.Dialects.MySql;
 internal sealed partial class MySqlSession
 {
     private const int MaxReportedProblems = 10;
-    private const int DataTruncated = 1265;
-    private const int DuplicateEntry = 1062;
+    private const int DataTruncated = (int)MySqlErrorCode.WarningDataTruncated;
+    private const int DuplicateEntry = (int)MySqlErrorCode.DuplicateKeyEntry;
 
-    // MySql.Data reads the file by name itself, so there is no position to report.
     public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
-        if (await CsvNulBytes.FindFirstLineAsync(file.Path, cancellationToken).ConfigureAwait(false) is { } nulLine)
-        {
-            throw new BatchDbException(ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData,
-                $"{file.Path}: line {nulLine}: the line holds a NUL byte (0x00), which PostgreSQL refuses in text and MariaDB would load; remove it. Nothing was loaded.")
-            { Target = file.Path };
-        }
-
-        var charset = CharsetFor(format.Encoding);
         var columns = format.Columns ?? file.HeaderNames;
         if (columns is null && format.NullText is not null)
         {
@@ -32,34 +24,31 @@ internal sealed partial class MySqlSession
         }
 
         var (targets, assignments) = ColumnClauses(columns, format.NullText, file.Path);
-        string? strippedCopy = null;
-        var source = file.Path;
-        if (file.BomLength > 0 && format.LinesBeforeData == 0)
+        var loader = new MySqlBulkLoader(_connection)
         {
-            // LOAD DATA would read the byte-order mark into the first field and MySql.Data can only send files
-            // by name, so the rest of the file is streamed into a temporary copy without it.
-            strippedCopy = await CopyWithoutPrefixAsync(file.Path, file.BomLength, cancellationToken).ConfigureAwait(false);
-            source = strippedCopy;
-        }
-
-        var sql = new StringBuilder()
-            .Append("LOAD DATA LOCAL INFILE ").Append(Literal(source.Replace('\\', '/')))
-            .Append(" INTO TABLE ").Append(Quote(table))
-            .Append(" CHARACTER SET ").Append(charset)
-            .Append(" FIELDS TERMINATED BY ").Append(Literal(format.Delimiter.ToString()))
-            .Append(" OPTIONALLY ENCLOSED BY ").Append(Literal(format.Quote.ToString()))
-            .Append(" ESCAPED BY ").Append(Literal(format.Escape?.ToString() ?? string.Empty))
-            .Append(" LINES TERMINATED BY ").Append(Literal(file.LineTerminator))
-            .Append(" IGNORE ").Append(format.LinesBeforeData.ToString(CultureInfo.InvariantCulture)).Append(" LINES")
-            .Append(targets).Append(assignments)
-            .ToString();
+            // MySqlBulkLoader writes no ESCAPED BY '' (a default EscapeCharacter leaves the server's backslash), so
+            // the clauses after the table name are given with it: TableName is taken as SQL text.
+            TableName = new StringBuilder(Quote(table))
+                .Append(" CHARACTER SET ").Append(CharsetFor(format.Encoding))
+                .Append(" FIELDS TERMINATED BY ").Append(Literal(format.Delimiter.ToString()))
+                .Append(" OPTIONALLY ENCLOSED BY ").Append(Literal(format.Quote.ToString()))
+                .Append(" ESCAPED BY ").Append(Literal(format.Escape?.ToString() ?? string.Empty))
+                .Append(" LINES TERMINATED BY ").Append(Literal(file.LineTerminator))
+                .ToString(),
+            NumberOfLinesToSkip = format.LinesBeforeData,
+            Local = true,
+            Timeout = NoTimeout,
+            SourceStream = new LoadDataSource(file.Path, file.BomLength, position, cancellationToken),
+        };
+        loader.Columns.AddRange(targets);
+        loader.Expressions.AddRange(assignments);
 
         // On an empty InnoDB table these let MariaDB take its bulk path (no per-row undo, sorted index build).
         await ExecuteAsync("SET SESSION unique_checks = 0, foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
         var loaded = false;
         try
         {
-            var rows = await ExecuteAsync(sql, cancellationToken, NoTimeout).ConfigureAwait(false);
+            var rows = await RunAsync($"LOAD DATA LOCAL INFILE … INTO TABLE {loader.TableName}", () => loader.LoadAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
             await ThrowOnWarningsAsync(table, file, format, columns, cancellationToken).ConfigureAwait(false);
             loaded = true;
             return rows;
@@ -73,11 +62,6 @@ internal sealed partial class MySqlSession
             catch (BatchDbException) when (!loaded)
             {
                 // The load failed (its error is the one to report); a lost session needs no resetting.
-            }
-
-            if (strippedCopy is not null)
-            {
-                File.Delete(strippedCopy);
             }
         }
     }
@@ -144,17 +128,17 @@ internal sealed partial class MySqlSession
 
         return code switch
         {
-            1261 => $"line {line}: the line has fewer fields than there are columns",
-            1262 => $"line {line}: the line has more fields than there are columns",
+            (int)MySqlErrorCode.WarningTooFewRecords => $"line {line}: the line has fewer fields than there are columns",
+            (int)MySqlErrorCode.WarningTooManyRecords => $"line {line}: the line has more fields than there are columns",
             _ => $"line {line}: {text}",
         };
     }
 
-    private (string Targets, string Assignments) ColumnClauses(IReadOnlyList<string?>? columns, string? nullText, string path)
+    private (List<string> Targets, List<string> Assignments) ColumnClauses(IReadOnlyList<string?>? columns, string? nullText, string path)
     {
         if (columns is null)
         {
-            return (string.Empty, string.Empty);
+            return ([], []);
         }
 
         var targets = new List<string>();
@@ -189,7 +173,7 @@ internal sealed partial class MySqlSession
             }
         }
 
-        return ($" ({string.Join(", ", targets)})", assignments.Count == 0 ? string.Empty : " SET " + string.Join(", ", assignments));
+        return (targets, assignments);
     }
 
     private async Task<IReadOnlyList<string?>> ColumnNamesAsync(QualifiedName table, CancellationToken cancellationToken)
@@ -210,16 +194,6 @@ internal sealed partial class MySqlSession
         var other => throw new BatchDbException(ErrorIds.EncodingNotSupported, BatchDbErrorKind.NotSupported,
             $"MySQL cannot load files in code page {other}."),
     };
-
-    private static async Task<string> CopyWithoutPrefixAsync(string path, int prefixLength, CancellationToken cancellationToken)
-    {
-        var copy = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"batchdb-{Guid.NewGuid():N}.csv");
-        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        await using var output = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-        input.Seek(prefixLength, SeekOrigin.Begin);
-        await input.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
-        return copy;
-    }
 
     [GeneratedRegex(@"Duplicate entry '(.*)' for key")]
     private static partial Regex DuplicateEntryPattern();

@@ -2,7 +2,7 @@ using System.Data.Common;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
@@ -23,8 +23,6 @@ internal sealed partial class MySqlSession : DatabaseSession
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        // MySql.Data 8.0.16 cannot decode utf8mb3 result metadata (SHOW WARNINGS, information_schema).
-        await ExecuteAsync("SET character_set_results = utf8mb4", cancellationToken).ConfigureAwait(false);
         var row = (await QueryAsync("SELECT VERSION(), DATABASE(), @@SESSION.sql_mode", cancellationToken).ConfigureAwait(false))[0];
         _serverVersion = (string)row[0]!;
         _database = row[1] as string ?? string.Empty;
@@ -283,28 +281,38 @@ internal sealed partial class MySqlSession : DatabaseSession
         return command;
     }
 
-    /// <summary>Runs a command so that cancellation kills the statement on the server and errors become BatchDb errors.</summary>
-    private static async Task<T> RunAsync<T>(MySqlCommand command, Func<MySqlCommand, Task<T>> run, CancellationToken cancellationToken)
+    private Task<T> RunAsync<T>(MySqlCommand command, Func<MySqlCommand, Task<T>> run, CancellationToken cancellationToken) =>
+        RunAsync(command.CommandText, () => run(command), cancellationToken);
+
+    /// <summary>Runs a statement so that cancellation kills it on the server and errors become BatchDb errors.</summary>
+    private async Task<T> RunAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using (cancellationToken.Register(command.Cancel))
-            {
-                return await run(command).ConfigureAwait(false);
-            }
+            return await run().ConfigureAwait(false);
         }
         catch (MySqlException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
         }
+        catch (MySqlException ex) when (ex.InnerException is BatchDbException refused)
+        {
+            // LOAD DATA's source refused the file (MySqlConnector wraps what the stream threw).
+            throw refused;
+        }
         catch (MySqlException ex)
         {
-            throw MySqlErrors.Translate(ex, command.CommandText);
+            throw MySqlErrors.Translate(ex, sql);
         }
-        catch (InvalidOperationException ex) when (command.Connection?.State != System.Data.ConnectionState.Open)
+        catch (EndOfStreamException ex)
         {
-            throw MySqlErrors.ConnectionLost(ex, command.CommandText);
+            // MySqlConnector reports a session that ends mid-result (KILL, a crash) as an end of stream.
+            throw MySqlErrors.ConnectionLost(ex, sql);
+        }
+        catch (InvalidOperationException ex) when (_connection.State != System.Data.ConnectionState.Open)
+        {
+            throw MySqlErrors.ConnectionLost(ex, sql);
         }
     }
 }
