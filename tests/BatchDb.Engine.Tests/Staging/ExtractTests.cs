@@ -118,6 +118,24 @@ public sealed class ExtractTests
         Assert.Empty(await orders.Destination.Db.QueryAsync($"SELECT * FROM {narrow}"));
     }
 
+    [EngineTheory]
+    [EngineDirections]
+    public async Task A_source_query_is_sent_as_written_with_placeholder_text_in_its_literals(DatabaseProvider source, DatabaseProvider destination)
+    {
+        await using var orders = await OrdersFixture.CreateAsync(source, destination);
+        await orders.AddOrdersAsync(1, 20);
+        var request = Request(orders) with
+        {
+            SourceTable = null,
+            Query = $"SELECT id, user_id, amount, status, '%@p1.example @p0' AS note, created_at, updated_at FROM {orders.Orders}",
+        };
+
+        var copied = await BatchExtract.CopyAsync(orders.Destination.Connection, request, 7, null, NullOperationLog.Instance, CancellationToken.None);
+
+        Assert.Equal(20L, copied.RowsCopied);
+        Assert.Equal(["%@p1.example @p0|20"], await orders.Destination.Db.QueryAsync($"SELECT note, COUNT(*) FROM {orders.Staging} GROUP BY note"));
+    }
+
     private static CopyRequest Request(OrdersFixture orders) => new()
     {
         Source = orders.Source.Connection,

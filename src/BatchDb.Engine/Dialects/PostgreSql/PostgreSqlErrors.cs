@@ -6,18 +6,17 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// <summary>Turns SQLSTATE codes into BatchDb's error ids and kinds.</summary>
 internal static class PostgreSqlErrors
 {
-    public const string LockNotAvailable = "55P03";
-    public const string DeadlockDetected = "40P01";
-
     public static BatchDbException Translate(Exception ex, string? sql, string? target = null)
     {
         var state = (ex as PostgresException)?.SqlState;
         var (id, kind) = state switch
         {
-            "28P01" or "28000" => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
-            "42501" => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
-            "42P01" or "3D000" or "3F000" => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
-            LockNotAvailable or DeadlockDetected => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
+            PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification
+                => (ErrorIds.AuthenticationFailed, BatchDbErrorKind.PermissionDenied),
+            PostgresErrorCodes.InsufficientPrivilege => (ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied),
+            PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.InvalidSchemaName
+                => (ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound),
+            PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
             // The session was ended (pg_terminate_backend, a restart) or the server is not accepting sessions yet: transient.
             null or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 => (ErrorIds.ConnectionFailed, BatchDbErrorKind.ConnectionFailed),

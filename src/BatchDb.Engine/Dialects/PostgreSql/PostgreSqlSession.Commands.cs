@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
 
-/// <summary>Running statements: parameters bound as $n, cancellation sent to the server, errors translated.</summary>
+/// <summary>Running statements: parameters bound by name (@p0, @p1 … as on MySQL), cancellation sent to the server, errors translated.</summary>
 internal sealed partial class PostgreSqlSession
 {
     private const int NoTimeout = 0;
@@ -42,29 +42,19 @@ internal sealed partial class PostgreSqlSession
 
     private NpgsqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
     {
-        var command = new NpgsqlCommand(Renumber(sql), connection);
+        var command = new NpgsqlCommand(sql, connection);
         if (timeoutSeconds is { } timeout)
         {
             command.CommandTimeout = timeout;
         }
 
-        foreach (var value in parameters)
+        for (var i = 0; i < parameters.Length; i++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            // Npgsql binds @name placeholders itself, reading past string literals and comments.
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", parameters[i] ?? DBNull.Value));
         }
 
         return command;
-    }
-
-    /// <summary>The engine writes @p0, @p1 … as on MySQL; PostgreSQL's positional parameters are $1, $2 ….</summary>
-    private static string Renumber(string sql)
-    {
-        for (var i = 9; i >= 0; i--)
-        {
-            sql = sql.Replace($"@p{i}", $"${i + 1}", StringComparison.Ordinal);
-        }
-
-        return sql;
     }
 
     private static async Task<T> RunAsync<T>(NpgsqlCommand command, Func<NpgsqlCommand, Task<T>> run)

@@ -105,7 +105,7 @@ internal sealed partial class PostgreSqlSession
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (BatchDbException ex) when (ex.InnerException is PostgresException { SqlState: PostgreSqlErrors.LockNotAvailable or PostgreSqlErrors.DeadlockDetected })
+        catch (BatchDbException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected })
         {
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             return false;

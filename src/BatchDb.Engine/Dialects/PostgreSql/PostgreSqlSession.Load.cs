@@ -241,10 +241,10 @@ internal sealed partial class PostgreSqlSession
         }
 
         var column = match.Groups["column"].Success ? $", column {match.Groups["column"].Value}" : string.Empty;
-        var detail = ex.SqlState == "23514"
+        var detail = ex.SqlState == PostgresErrorCodes.CheckViolation
             ? "the row does not belong in the partition"
             : ex.MessageText;
-        var (id, kind) = ex.SqlState == "23514"
+        var (id, kind) = ex.SqlState == PostgresErrorCodes.CheckViolation
             ? (ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData)
             : (ErrorIds.CsvInvalid, BatchDbErrorKind.InvalidData);
         var more = ex.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty;
