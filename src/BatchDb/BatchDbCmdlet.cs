@@ -12,6 +12,8 @@ namespace BatchDb;
 /// </summary>
 public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
 {
+    // How long a stopped cmdlet waits for its cancelled operation to finish (and record itself as stopped).
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
     private int _progressId;
     private BlockingCollection<Action<Cmdlet>>? _pipelineQueue;
@@ -34,22 +36,52 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
 
     protected abstract void ProcessRecordCore();
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        // Cancelled without waiting: a driver's cancel request to a server that does not answer would hold Ctrl+C.
+        _ = _stopping.CancelAsync();
+        try
+        {
+            _pipelineQueue?.CompleteAdding();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The operation had just ended.
+        }
+    }
 
     /// <summary>Runs an engine operation, pumping its messages on this thread until it ends; returns its result.</summary>
     protected T RunEngine<T>(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation)
     {
-        using var queue = new BlockingCollection<Action<Cmdlet>>();
+        var queue = new BlockingCollection<Action<Cmdlet>>();
         var relay = new PipelineRelay(queue, ++_progressId);
         _pipelineQueue = queue;
         var task = Task.Run(() => operation(relay, relay, _stopping.Token));
         task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (var write in queue.GetConsumingEnumerable())
+        try
         {
-            write(this);
+            foreach (var write in queue.GetConsumingEnumerable())
+            {
+                write(this);
+            }
+
+            if (!task.IsCompleted && !task.ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopGrace))
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+        finally
+        {
+            // Stopped: the operation, cancelled, may still be waiting for a server that does not answer. The cmdlet
+            // returns now; what the operation reports later is dropped.
+            _pipelineQueue = null;
+            queue.CompleteAdding();
+            if (task.IsCompleted)
+            {
+                queue.Dispose();
+            }
         }
 
-        _pipelineQueue = null;
         relay.CloseProgress(this);
         return task.GetAwaiter().GetResult();
     }

@@ -31,6 +31,7 @@ public static class ErrorIds
     public const string ExecutionNotFound = "ExecutionNotFound";
     public const string ExecutionNotRunning = "ExecutionNotRunning";
     public const string RunTimedOut = "RunTimedOut";
+    public const string CommandTimedOut = "CommandTimedOut";
     public const string RunLockLost = "RunLockLost";
     public const string CronInvalid = "CronInvalid";
     public const string TimeZoneNotFound = "TimeZoneNotFound";

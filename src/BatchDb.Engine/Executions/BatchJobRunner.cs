@@ -61,13 +61,13 @@ public static class BatchJobRunner
             if (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 var message = $"Batch '{lease.BatchName}' exceeded its timeout of {timeout} and was stopped.";
-                await lease.CompleteAsync(ExecutionStatus.TimedOut, null, message, CancellationToken.None).ConfigureAwait(false);
-                throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut, message, failure) { Target = lease.BatchName };
+                var unrecorded = await TryCompleteAsync(lease, ExecutionStatus.TimedOut, message, log).ConfigureAwait(false);
+                throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut, message + unrecorded, failure) { Target = lease.BatchName };
             }
 
             if (cancellationToken.IsCancellationRequested)
             {
-                await lease.CompleteAsync(ExecutionStatus.Failed, null, ExecutionRecorder.StoppedMessage, CancellationToken.None).ConfigureAwait(false);
+                await TryCompleteAsync(lease, ExecutionStatus.Failed, ExecutionRecorder.StoppedMessage, log).ConfigureAwait(false);
                 throw new OperationCanceledException(cancellationToken);
             }
 
@@ -83,7 +83,7 @@ public static class BatchJobRunner
 
             if (delay is not { } wait)
             {
-                await lease.CompleteAsync(ExecutionStatus.Failed, null, error, CancellationToken.None).ConfigureAwait(false);
+                await TryCompleteAsync(lease, ExecutionStatus.Failed, error, log).ConfigureAwait(false);
                 ExceptionDispatchInfo.Throw(failure);
                 throw failure; // not reached; definite assignment does not follow [DoesNotReturn]
             }
@@ -92,6 +92,25 @@ public static class BatchJobRunner
                 CancellationToken.None).ConfigureAwait(false);
             log.Warning($"Batch '{lease.BatchName}' attempt {attempt} of {request.MaxAttempts} failed with a transient error; retrying in {wait.TotalSeconds:F1} s. {error}");
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Records how a failed attempt ended. When the ledger cannot be written (its server is the one that failed),
+    /// the attempt's own error stays the one reported; the text returned (and warned) says the record is missing.
+    /// </summary>
+    private static async Task<string> TryCompleteAsync(RunLease lease, ExecutionStatus status, string message, IOperationLog log)
+    {
+        try
+        {
+            await lease.CompleteAsync(status, null, message, CancellationToken.None).ConfigureAwait(false);
+            return string.Empty;
+        }
+        catch (BatchDbException ex)
+        {
+            var unrecorded = $" It could not be recorded as {status} in the ledger ({ex.Message}); the next run or listing marks it Abandoned.";
+            log.Warning($"Batch '{lease.BatchName}':{unrecorded}");
+            return unrecorded;
         }
     }
 }

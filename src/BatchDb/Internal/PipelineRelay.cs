@@ -12,7 +12,7 @@ internal sealed class PipelineRelay(BlockingCollection<Action<Cmdlet>> queue, in
 {
     private string? _openActivity;
 
-    public void Report(OperationProgress value) => queue.Add(cmdlet =>
+    public void Report(OperationProgress value) => Post(cmdlet =>
     {
         var record = new ProgressRecord(activityId, value.Activity, value.Status) { PercentComplete = value.PercentComplete };
         if (value.PercentComplete >= 100)
@@ -34,7 +34,19 @@ internal sealed class PipelineRelay(BlockingCollection<Action<Cmdlet>> queue, in
         }
     }
 
-    public void Verbose(string message) => queue.Add(cmdlet => cmdlet.WriteVerbose(message));
+    public void Verbose(string message) => Post(cmdlet => cmdlet.WriteVerbose(message));
 
-    public void Warning(string message) => queue.Add(cmdlet => cmdlet.WriteWarning(message));
+    public void Warning(string message) => Post(cmdlet => cmdlet.WriteWarning(message));
+
+    private void Post(Action<Cmdlet> write)
+    {
+        try
+        {
+            queue.Add(write);
+        }
+        catch (InvalidOperationException)
+        {
+            // The cmdlet has returned (it was stopped while the operation waited for its server): nothing can be shown.
+        }
+    }
 }

@@ -38,6 +38,12 @@ internal static class MySqlErrors
         }
 
         var where = target is null ? string.Empty : $" ({target})";
+        if (ex.ErrorCode == MySqlErrorCode.CommandTimeoutExpired)
+        {
+            return new BatchDbException(ErrorIds.CommandTimedOut, BatchDbErrorKind.TimedOut,
+                $"The MySQL server did not answer within the command timeout{where} (it is overloaded, blocked or not responding).", ex, sql) { Target = target };
+        }
+
         return new BatchDbException(id, kind, $"MySQL error {ex.Number}{where}: {ex.Message}", ex, sql) { Target = target };
     }
 

@@ -24,6 +24,12 @@ internal static class PostgreSqlErrors
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };
         var where = target is null ? string.Empty : $" ({target})";
+        if (ex is NpgsqlException { InnerException: TimeoutException })
+        {
+            return new BatchDbException(ErrorIds.CommandTimedOut, BatchDbErrorKind.TimedOut,
+                $"The PostgreSQL server did not answer within the command timeout{where} (it is overloaded, blocked or not responding).", ex, sql) { Target = target };
+        }
+
         if (state is null)
         {
             return ConnectionLost(ex, sql, target);
