@@ -23,7 +23,7 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
     public string? BatchName { get; set; }
 
     /// <summary>Runs an engine operation, recorded in the ledger with its record count and outcome.</summary>
-    protected T RunRecorded<T>(
+    private protected T RunRecorded<T>(
         BatchDbConnection connection,
         string target,
         IReadOnlyDictionary<string, object?> parameters,
@@ -33,7 +33,7 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
         RunRecorded(connection, target, parameters, countsTowardRun, (progress, log, _, token) => operation(progress, log, token), records);
 
     /// <summary>Runs an engine operation that stamps its rows with the batch id: the execution id of the run it is recorded in, if any.</summary>
-    protected T RunRecorded<T>(
+    private protected T RunRecorded<T>(
         BatchDbConnection connection,
         string target,
         IReadOnlyDictionary<string, object?> parameters,

@@ -51,7 +51,7 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Runs an engine operation, pumping its messages on this thread until it ends; returns its result.</summary>
-    protected T RunEngine<T>(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation)
+    private protected T RunEngine<T>(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation)
     {
         var queue = new BlockingCollection<Action<Cmdlet>>();
         var relay = new PipelineRelay(queue, ++_progressId);

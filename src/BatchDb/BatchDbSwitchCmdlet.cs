@@ -34,7 +34,7 @@ public abstract class BatchDbSwitchCmdlet : BatchDbChangeCmdlet
     [ValidateRange(0.0, 3600.0)]
     public double RetryDelay { get; set; } = 1;
 
-    protected LockRetryPolicy RetryPolicy => new()
+    private protected LockRetryPolicy RetryPolicy => new()
     {
         LockWaitTimeout = TimeSpan.FromSeconds(LockWaitTimeout),
         MaxAttempts = MaxAttempts,

@@ -92,4 +92,26 @@ INSERT INTO $monthly VALUES (1, '2026-10-05', '2026-10-05'), (2, '2026-11-05', '
         $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         Get-TestStockRow $provider $table -Warehouse 1 | Should -HaveCount 10
     }
+
+    It 'monitors the ledger with SELECT on it alone: Get-BatchExecution, Get-BatchStatistic, Get-BatchSchedule' {
+        $dead = Get-TestUniqueName 'dead'
+        $ledger = Get-LedgerTable $provider
+        $now = if ($provider -eq 'PostgreSql') { "(now() AT TIME ZONE 'UTC')" } else { 'UTC_TIMESTAMP(6)' }
+        Invoke-TestSql $provider ("INSERT INTO $ledger (batch_name, host, process_id, start_time, status, last_heartbeat, heartbeat_seconds) " +
+            "VALUES ('$dead', 'gone-host', 1, $now - INTERVAL '1' HOUR, 'Running', $now - INTERVAL '1' HOUR, 30)") | Out-Null
+        Register-BatchSchedule -Name $dead -Cron '0 2 * * *' -Connection $owner -Confirm:$false | Out-Null
+        if ($provider -eq 'PostgreSql') {
+            Invoke-TestSql $provider "GRANT USAGE ON SCHEMA batch TO $login; GRANT SELECT ON ALL TABLES IN SCHEMA batch TO $login" | Out-Null
+        } else {
+            foreach ($ledgerTable in 'batch_executions', 'batch_schedule', 'batch_watermarks', 'batch_ledger_version') {
+                foreach ($hostName in 'localhost', '127.0.0.1') { Invoke-TestSql $provider "GRANT SELECT ON $($setting.Database).$ledgerTable TO '$login'@'$hostName'" | Out-Null }
+            }
+        }
+
+        $seen = Get-BatchExecution -Name $dead -Connection $reader -ErrorAction Stop
+        $seen.Status | Should -Be 'Running' -Because 'a login that may only read sees the run as recorded'
+        (Get-BatchStatistic -Name $dead -Connection $reader -ErrorAction Stop).Executions | Should -Be 1
+        (Get-BatchSchedule -Name $dead -Connection $reader -ErrorAction Stop).CronExpression | Should -Be '0 2 * * *'
+        (Get-BatchExecution -Name $dead -Connection $owner -ErrorAction Stop).Status | Should -Be 'Abandoned' -Because 'a login that may write marks the dead run'
+    }
 }

@@ -5,7 +5,7 @@ namespace BatchDb.Engine.Aggregates;
 /// <see cref="GroupBy"/>), each group written as one row of <see cref="Table"/> keyed by
 /// <see cref="TableDateColumn"/> and the group columns. The defaults are the seed's daily sales.
 /// </summary>
-public sealed record AggregateDefinition
+internal sealed record AggregateDefinition
 {
     public string SourceTable { get; init; } = "staging_orders";
 

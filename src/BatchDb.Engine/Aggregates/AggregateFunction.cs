@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Aggregates;
 
 /// <summary>What a measure computes over a day's rows of a group.</summary>
-public enum AggregateFunction
+internal enum AggregateFunction
 {
     Sum,
     Count,

@@ -8,7 +8,7 @@ namespace BatchDb.Engine.Aggregates;
 /// One column of the aggregate table: <see cref="Column"/> = <see cref="Function"/>(<see cref="SourceColumn"/>), with a
 /// null source column meaning COUNT(*). Written as text, "total_sales=sum(amount)" or "order_count=count(*)".
 /// </summary>
-public sealed partial record AggregateMeasure(string Column, AggregateFunction Function, string? SourceColumn)
+internal sealed partial record AggregateMeasure(string Column, AggregateFunction Function, string? SourceColumn)
 {
     public static AggregateMeasure Parse(string text)
     {

@@ -4,7 +4,7 @@ namespace BatchDb.Engine.Aggregates;
 /// Which days to aggregate: <see cref="From"/> through <see cref="To"/> (one day when they are equal), or, with
 /// neither, the days of the source rows changed since the last run. Days are calendar days in <see cref="TimeZone"/>.
 /// </summary>
-public sealed record AggregateRequest
+internal sealed record AggregateRequest
 {
     public AggregateDefinition Definition { get; init; } = new();
 

@@ -15,7 +15,7 @@ namespace BatchDb.Engine.Aggregates;
 /// day's source rows are selected by a UTC range on the date column, so an index on it is used and days
 /// follow the time zone's daylight-saving changes. Running a day again changes nothing.
 /// </summary>
-public static class DailyAggregates
+internal static class DailyAggregates
 {
     public static async Task<IReadOnlyList<DailyAggregateResult>> RunAsync(BatchDbConnection connection, AggregateRequest request,
         IProgress<OperationProgress>? progress, IOperationLog log, CancellationToken cancellationToken)

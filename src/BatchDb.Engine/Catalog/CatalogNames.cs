@@ -4,7 +4,7 @@ using BatchDb.Engine.Naming;
 namespace BatchDb.Engine.Catalog;
 
 /// <summary>Names in a database's catalog as users type them, for Tab completion.</summary>
-public static class CatalogNames
+internal static class CatalogNames
 {
     /// <summary>Tables and views of <paramref name="schema"/>, or of the connection's default schema (database on MySQL) when null.</summary>
     public static async Task<IReadOnlyList<string>> GetTablesAsync(BatchDbConnection connection, string? schema, CancellationToken cancellationToken)

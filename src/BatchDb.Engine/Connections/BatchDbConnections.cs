@@ -3,7 +3,7 @@ using BatchDb.Engine.Dialects;
 namespace BatchDb.Engine.Connections;
 
 /// <summary>Opens and verifies connections.</summary>
-public static class BatchDbConnections
+internal static class BatchDbConnections
 {
     /// <summary>
     /// Opens one session to check the server, the database and the credential, and returns a

@@ -6,7 +6,7 @@ namespace BatchDb.Engine.Connections;
 /// What <see cref="BatchDbConnections.ConnectAsync"/> needs: either a full <see cref="ConnectionString"/>,
 /// or a server, port, database and credential. Explicit values override the same keys in the string.
 /// </summary>
-public sealed record ConnectionOptions
+internal sealed record ConnectionOptions
 {
     public required DatabaseProvider Provider { get; init; }
 

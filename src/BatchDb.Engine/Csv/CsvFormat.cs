@@ -4,7 +4,7 @@ namespace BatchDb.Engine.Csv;
 /// How a CSV file is written. The defaults read RFC 4180 files: comma-separated, fields optionally in
 /// double quotes, a quote inside a quoted field doubled, LF or CRLF line ends, UTF-8 with or without BOM.
 /// </summary>
-public sealed record CsvFormat
+internal sealed record CsvFormat
 {
     public char Delimiter { get; init; } = ',';
 

@@ -4,7 +4,7 @@ using BatchDb.Engine.Errors;
 namespace BatchDb.Engine.Csv;
 
 /// <summary>Resolves the encoding names users write (utf-8, shift_jis, sjis, cp932, euc-jp, latin1, …).</summary>
-public static class TextEncodings
+internal static class TextEncodings
 {
     public static readonly IReadOnlyList<string> SupportedNames =
         ["utf-8", "shift_jis", "cp932", "euc-jp", "latin1", "windows-1252", "ascii"];

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Diagnostics;
 
 /// <summary>Receives an operation's diagnostics; the module relays them to Write-Verbose and Write-Warning.</summary>
-public interface IOperationLog
+internal interface IOperationLog
 {
     void Verbose(string message);
 

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Diagnostics;
 
 /// <summary>Discards diagnostics.</summary>
-public sealed class NullOperationLog : IOperationLog
+internal sealed class NullOperationLog : IOperationLog
 {
     public static readonly NullOperationLog Instance = new();
 

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Errors;
 
 /// <summary>The stable error identifiers the engine raises.</summary>
-public static class ErrorIds
+internal static class ErrorIds
 {
     public const string InvalidIdentifier = "InvalidIdentifier";
     public const string InvalidArgument = "InvalidArgument";

@@ -7,7 +7,7 @@ namespace BatchDb.Engine.Executions;
 /// <see cref="MaxAttempts"/> times with exponential backoff and jitter, and stopped as TimedOut after
 /// <see cref="Timeout"/> (by default the batch schedule's timeout, if it has a schedule).
 /// </summary>
-public sealed record BatchJobRequest
+internal sealed record BatchJobRequest
 {
     public required RunOptions Run { get; init; }
 

@@ -11,7 +11,7 @@ namespace BatchDb.Engine.Executions;
 /// transient errors, each attempt recorded as an execution. The body is the caller's work (in the module,
 /// the script block); it must stop when its token is cancelled.
 /// </summary>
-public static class BatchJobRunner
+internal static class BatchJobRunner
 {
     public static async Task<BatchExecution> RunAsync(
         BatchDbConnection connection,

@@ -5,7 +5,7 @@ using BatchDb.Engine.Errors;
 namespace BatchDb.Engine.Executions;
 
 /// <summary>Creating the execution ledger and reading it (Initialize-BatchSchema, Get-BatchExecution, Get-BatchStatistic).</summary>
-public static class BatchLedger
+internal static class BatchLedger
 {
     /// <summary>What <see cref="InitializeAsync"/> would run: nothing when the ledger is current.</summary>
     public static async Task<LedgerInfo> PlanAsync(BatchDbConnection connection, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public static class BatchLedger
 
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
-        await ledger.AbandonDeadRunsAsync(cancellationToken).ConfigureAwait(false);
+        await ledger.AbandonDeadRunsIfAllowedAsync(cancellationToken).ConfigureAwait(false);
         return await ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
@@ -56,7 +56,7 @@ public static class BatchLedger
     {
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
-        await ledger.AbandonDeadRunsAsync(cancellationToken).ConfigureAwait(false);
+        await ledger.AbandonDeadRunsIfAllowedAsync(cancellationToken).ConfigureAwait(false);
         return await ledger.StatisticsAsync(name, since, until, cancellationToken).ConfigureAwait(false);
     }
 

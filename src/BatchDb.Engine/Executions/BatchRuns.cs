@@ -4,7 +4,7 @@ using BatchDb.Engine.Diagnostics;
 namespace BatchDb.Engine.Executions;
 
 /// <summary>Runs that a script starts and completes itself (Start-BatchExecution / Complete-BatchExecution).</summary>
-public static class BatchRuns
+internal static class BatchRuns
 {
     /// <summary>Takes the batch's run lock and records attempt 1 as Running; the lease keeps the lock and the heartbeat until it is completed.</summary>
     public static async Task<RunLease> StartAsync(BatchDbConnection connection, RunOptions options, IOperationLog log, CancellationToken cancellationToken)

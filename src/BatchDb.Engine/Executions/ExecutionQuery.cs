@@ -4,7 +4,7 @@ namespace BatchDb.Engine.Executions;
 /// Which executions to list. Name is a pattern with * and ? wildcards. Since is inclusive and Until exclusive,
 /// on the start time. Last keeps the newest N of what matches; the list is always oldest first.
 /// </summary>
-public sealed record ExecutionQuery
+internal sealed record ExecutionQuery
 {
     public string? Name { get; init; }
 

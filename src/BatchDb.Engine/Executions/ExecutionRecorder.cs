@@ -8,7 +8,7 @@ namespace BatchDb.Engine.Executions;
 /// run's execution). On its own, it is a run of its own batch, with that batch's lock and heartbeat, when the
 /// connection's database has a ledger; without a ledger it simply runs.
 /// </summary>
-public static class ExecutionRecorder
+internal static class ExecutionRecorder
 {
     /// <summary>The error recorded for an execution whose caller stopped it (Ctrl+C, Stop-Job, a stopped pipeline).</summary>
     internal const string StoppedMessage = "Stopped before it completed (the caller cancelled the run).";

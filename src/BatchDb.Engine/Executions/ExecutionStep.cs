@@ -5,7 +5,7 @@ namespace BatchDb.Engine.Executions;
 /// for it (null: the enclosing run's, or <see cref="DefaultBatchName"/> on its own), its parameters, and
 /// whether its record count adds to the run's (loads do; a switch moves rows that a load already counted).
 /// </summary>
-public sealed record ExecutionStep
+internal sealed record ExecutionStep
 {
     public required string Operation { get; init; }
 

@@ -271,6 +271,21 @@ internal sealed class Ledger
         return abandoned;
     }
 
+    /// <summary>
+    /// <see cref="AbandonDeadRunsAsync"/> for a listing: a login that may only read the ledger (monitoring) sees the
+    /// runs as they are recorded, and a login that may write marks them.
+    /// </summary>
+    public async Task AbandonDeadRunsIfAllowedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AbandonDeadRunsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchDbException ex) when (ex.Kind == BatchDbErrorKind.PermissionDenied)
+        {
+        }
+    }
+
     private async Task AbandonAsync(long executionId, string reason, CancellationToken cancellationToken)
     {
         await Session.ExecuteStatementAsync(

@@ -13,7 +13,7 @@ namespace BatchDb.Engine.Executions;
 /// execution Abandoned. If the session is lost while the process lives, <see cref="Lost"/> is cancelled so that
 /// the work stops instead of running unguarded.
 /// </summary>
-public sealed class RunLease : IAsyncDisposable
+internal sealed class RunLease : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<(string Ledger, long ExecutionId), RunLease> Active = new();
 

@@ -4,7 +4,7 @@ namespace BatchDb.Engine.Executions;
 /// How a run starts: its batch name (one run per name at a time, across hosts), its parameters (recorded as
 /// JSON), whether to wait for a running one to end, and how often it proves it is alive.
 /// </summary>
-public sealed record RunOptions
+internal sealed record RunOptions
 {
     public required string BatchName { get; init; }
 

@@ -17,7 +17,7 @@ namespace BatchDb.Engine.Extracts;
 /// the bulk path, earlier copies of the same keys are removed, and the new mark is written to the ledger: a
 /// failure anywhere leaves staging and the mark as they were, and a re-run copies the window once.
 /// </summary>
-public static class BatchExtract
+internal static class BatchExtract
 {
     private const int ProgressEveryRows = 50_000;
 

@@ -6,7 +6,7 @@ namespace BatchDb.Engine.Extracts;
 /// What Copy-BatchData copies: the rows of a source table or query whose watermark column is past the stored
 /// high-water mark, into a staging table of the destination, stamped with the batch id.
 /// </summary>
-public sealed record CopyRequest
+internal sealed record CopyRequest
 {
     public required BatchDbConnection Source { get; init; }
 

@@ -8,7 +8,7 @@ namespace BatchDb.Engine.Naming;
 /// <c>shop.T_STOCK</c>. Each part is checked against a conservative identifier pattern before it is ever
 /// put into SQL, so a hostile name is refused instead of quoted into a statement.
 /// </summary>
-public sealed partial record QualifiedName
+internal sealed partial record QualifiedName
 {
     public const int MaxPartLength = 63;
 

@@ -10,7 +10,7 @@ namespace BatchDb.Engine.Partitioning;
 /// Monthly RANGE partitions of staging tables (seed 000 §5.1): list them, plan and create the months ahead, plan
 /// and retire those wholly older than a limit. Plans come first so that -WhatIf and -Confirm see each partition.
 /// </summary>
-public static class MonthlyPartitions
+internal static class MonthlyPartitions
 {
     public static async Task<IReadOnlyList<MonthlyPartition>> GetAsync(BatchDbConnection connection, string table, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using BatchDb.Engine.Executions;
 namespace BatchDb.Engine.Schedules;
 
 /// <summary>Batch schedules in the ledger: registering them and finding what is due.</summary>
-public static class BatchSchedules
+internal static class BatchSchedules
 {
     /// <summary>Creates or replaces a schedule; its next execution is the first match after now (the server's clock).</summary>
     public static async Task<BatchSchedule> RegisterAsync(BatchDbConnection connection, ScheduleRegistration registration, CancellationToken cancellationToken)

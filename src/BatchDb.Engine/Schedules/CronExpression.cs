@@ -10,7 +10,7 @@ namespace BatchDb.Engine.Schedules;
 /// Vixie cron, when both day fields are restricted a day matches either. Times are wall-clock times in a time
 /// zone; a time that a daylight-saving change skips does not occur, and one it repeats occurs once (the first).
 /// </summary>
-public sealed class CronExpression
+internal sealed class CronExpression
 {
     private static readonly string[] FieldNames = ["minute", "hour", "day of month", "month", "day of week"];
     private static readonly string[] MonthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Schedules;
 
 /// <summary>A schedule to create or replace: the batch name, a five-field cron expression, its time zone and the run timeout.</summary>
-public sealed record ScheduleRegistration
+internal sealed record ScheduleRegistration
 {
     public required string Name { get; init; }
 

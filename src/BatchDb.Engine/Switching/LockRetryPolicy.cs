@@ -7,7 +7,7 @@ namespace BatchDb.Engine.Switching;
 /// that arrives meanwhile queues behind the waiting exclusive lock, so this is also the longest a reader
 /// is held), then back off exponentially with jitter and try again, up to <see cref="MaxAttempts"/> times.
 /// </summary>
-public sealed record LockRetryPolicy
+internal sealed record LockRetryPolicy
 {
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -6,7 +6,7 @@ using BatchDb.Engine.WorkTables;
 namespace BatchDb.Engine.Switching;
 
 /// <summary>The atomic swap of a partition with its work table.</summary>
-public static class PartitionSwitcher
+internal static class PartitionSwitcher
 {
     public static async Task<SwitchPartitionResult> SwitchAsync(BatchDbConnection connection, SwitchPartitionRequest request, IOperationLog log, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Switching;
 
 /// <summary>Which partition to swap with which work table, and how patiently.</summary>
-public sealed record SwitchPartitionRequest
+internal sealed record SwitchPartitionRequest
 {
     public required string Table { get; init; }
 

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.Switching;
 
 /// <summary>Which table to swap with its work table (or which view switch to flip), and how patiently.</summary>
-public sealed record SwitchTableRequest
+internal sealed record SwitchTableRequest
 {
     /// <summary>A table, or a view set up by Enable-ViewSwitch.</summary>
     public required string Table { get; init; }

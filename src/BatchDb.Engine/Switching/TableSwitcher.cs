@@ -9,7 +9,7 @@ namespace BatchDb.Engine.Switching;
 /// The atomic swap of a whole table: the table and its work table trade names, or, for a view switch,
 /// the view and its screen-control row move to the other table in one step.
 /// </summary>
-public static class TableSwitcher
+internal static class TableSwitcher
 {
     public static async Task<SwitchTableResult> SwitchAsync(BatchDbConnection connection, SwitchTableRequest request, IOperationLog log, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace BatchDb.Engine.ViewSwitching;
 /// The seed's method for tables that are not partitioned: two tables, a view readers query, and a
 /// screen-control row (table <c>batchdb_view_switch</c> beside the view) saying which table is on screen.
 /// </summary>
-public static class ViewSwitchOperations
+internal static class ViewSwitchOperations
 {
     public const string ControlTable = "batchdb_view_switch";
 

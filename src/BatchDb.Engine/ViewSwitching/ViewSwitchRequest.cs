@@ -3,7 +3,7 @@ using BatchDb.Engine.Switching;
 namespace BatchDb.Engine.ViewSwitching;
 
 /// <summary>Which table to turn into a view switch, and the names of its two tables.</summary>
-public sealed record ViewSwitchRequest
+internal sealed record ViewSwitchRequest
 {
     public required string Table { get; init; }
 

@@ -3,7 +3,7 @@ using BatchDb.Engine.Csv;
 namespace BatchDb.Engine.WorkTables;
 
 /// <summary>Which file to load into the work table of <see cref="Partition"/> of <see cref="Table"/>, and how.</summary>
-public sealed record ImportRequest
+internal sealed record ImportRequest
 {
     public required string Table { get; init; }
 

@@ -11,7 +11,7 @@ using BatchDb.Engine.Partitioning;
 namespace BatchDb.Engine.WorkTables;
 
 /// <summary>Creating work tables and loading them: everything before the swap. The live table is never written.</summary>
-public static class WorkTableOperations
+internal static class WorkTableOperations
 {
     /// <summary>
     /// The work table and what it stands in for, resolved against the catalog as a load or swap would resolve them

@@ -1,7 +1,7 @@
 namespace BatchDb.Engine.WorkTables;
 
 /// <summary>Which work table to create: for <see cref="Partition"/> of <see cref="Table"/>, or for the whole table.</summary>
-public sealed record WorkTableRequest
+internal sealed record WorkTableRequest
 {
     public required string Table { get; init; }
 

@@ -7,12 +7,12 @@ namespace BatchDb.Engine.Tests.Unit;
 public sealed class AggregateDefinitionTests
 {
     [Theory]
-    [InlineData("total_sales=sum(amount)", "total_sales", AggregateFunction.Sum, "amount")]
-    [InlineData(" order_count = COUNT( * ) ", "order_count", AggregateFunction.Count, null)]
-    [InlineData("avg_value=avg(amount)", "avg_value", AggregateFunction.Avg, "amount")]
-    [InlineData("buyers=count(user_id)", "buyers", AggregateFunction.Count, "user_id")]
-    public void A_measure_is_read_from_text(string text, string column, AggregateFunction function, string? source) =>
-        Assert.Equal(new AggregateMeasure(column, function, source), AggregateMeasure.Parse(text));
+    [InlineData("total_sales=sum(amount)", "total_sales", nameof(AggregateFunction.Sum), "amount")]
+    [InlineData(" order_count = COUNT( * ) ", "order_count", nameof(AggregateFunction.Count), null)]
+    [InlineData("avg_value=avg(amount)", "avg_value", nameof(AggregateFunction.Avg), "amount")]
+    [InlineData("buyers=count(user_id)", "buyers", nameof(AggregateFunction.Count), "user_id")]
+    public void A_measure_is_read_from_text(string text, string column, string function, string? source) =>
+        Assert.Equal(new AggregateMeasure(column, Enum.Parse<AggregateFunction>(function), source), AggregateMeasure.Parse(text));
 
     [Theory]
     [InlineData("total=median(amount)", "sum, count, avg, min or max")]

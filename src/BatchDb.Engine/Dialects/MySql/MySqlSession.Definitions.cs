@@ -10,6 +10,9 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// </summary>
 internal sealed partial class MySqlSession
 {
+    // Column and index names are not case-sensitive on MySQL.
+    private static readonly StringComparer IdentifierNames = StringComparer.OrdinalIgnoreCase;
+
     public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var differences = new List<DefinitionDifference>();
@@ -32,8 +35,8 @@ internal sealed partial class MySqlSession
         Compare(differences, "table option", "collation", liveOptions.Collation, workOptions.Collation);
         Compare(differences, "table option", "create options", liveOptions.CreateOptions, workOptions.CreateOptions);
 
-        CompareKeyed(differences, "column", await ColumnsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnsAsync(workTable, cancellationToken).ConfigureAwait(false));
-        CompareKeyed(differences, "index", await IndexesAsync(live, cancellationToken).ConfigureAwait(false), await IndexesAsync(workTable, cancellationToken).ConfigureAwait(false));
+        DefinitionComparison.AddDifferences(differences, "column", await ColumnsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnsAsync(workTable, cancellationToken).ConfigureAwait(false), IdentifierNames);
+        DefinitionComparison.AddDifferences(differences, "index", await IndexesAsync(live, cancellationToken).ConfigureAwait(false), await IndexesAsync(workTable, cancellationToken).ConfigureAwait(false), IdentifierNames);
 
         if (partition is null)
         {
@@ -60,27 +63,6 @@ internal sealed partial class MySqlSession
         if (!string.Equals(live, work, StringComparison.OrdinalIgnoreCase))
         {
             differences.Add(new DefinitionDifference(aspect, name, live ?? "(none)", work ?? "(none)"));
-        }
-    }
-
-    private static void CompareKeyed(List<DefinitionDifference> differences, string aspect, IReadOnlyList<(string Name, string Definition)> live, IReadOnlyList<(string Name, string Definition)> work)
-    {
-        var workByName = work.ToDictionary(w => w.Name, w => w.Definition, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, definition) in live)
-        {
-            if (!workByName.Remove(name, out var workDefinition))
-            {
-                differences.Add(new DefinitionDifference(aspect, name, definition, null));
-            }
-            else if (!string.Equals(definition, workDefinition, StringComparison.Ordinal))
-            {
-                differences.Add(new DefinitionDifference(aspect, name, definition, workDefinition));
-            }
-        }
-
-        foreach (var (name, definition) in work.Where(w => workByName.ContainsKey(w.Name)))
-        {
-            differences.Add(new DefinitionDifference(aspect, name, null, definition));
         }
     }
 

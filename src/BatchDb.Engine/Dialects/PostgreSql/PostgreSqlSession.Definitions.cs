@@ -11,6 +11,9 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlSession
 {
+    // The catalog holds names as written (quoted or folded): they match exactly.
+    private static readonly StringComparer IdentifierNames = StringComparer.Ordinal;
+
     public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var live = partition?.PartitionTable ?? table;
@@ -36,10 +39,10 @@ internal sealed partial class PostgreSqlSession
                 differences.Add(new DefinitionDifference("table option", "partition key", liveKey, workKey));
             }
 
-            CompareKeyed(differences, "partition",
+            DefinitionComparison.AddDifferences(differences, "partition",
                 (await PartitionBoundsAsync(live, cancellationToken).ConfigureAwait(false)).Select(p => (p.Bound, p.Name)).ToList(),
                 (await PartitionBoundsAsync(workTable, cancellationToken).ConfigureAwait(false)).Select(p => (p.Bound, p.Bound)).ToList(),
-                definitionsDiffer: false);
+                IdentifierNames, compareDefinitions: false);
         }
 
         if ((bool)work[1]! || (bool)work[3]!)
@@ -52,32 +55,10 @@ internal sealed partial class PostgreSqlSession
             differences.Add(new DefinitionDifference("table option", "persistence", "permanent", (string)work[2]! == "u" ? "unlogged" : "temporary"));
         }
 
-        CompareKeyed(differences, "column", await ColumnDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false));
-        CompareKeyed(differences, "index", await IndexDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await IndexDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false));
-        CompareKeyed(differences, "constraint", await ConstraintDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await ConstraintDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false));
+        DefinitionComparison.AddDifferences(differences, "column", await ColumnDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await ColumnDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false), IdentifierNames);
+        DefinitionComparison.AddDifferences(differences, "index", await IndexDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await IndexDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false), IdentifierNames);
+        DefinitionComparison.AddDifferences(differences, "constraint", await ConstraintDefinitionsAsync(live, cancellationToken).ConfigureAwait(false), await ConstraintDefinitionsAsync(workTable, cancellationToken).ConfigureAwait(false), IdentifierNames);
         return differences;
-    }
-
-    private static void CompareKeyed(List<DefinitionDifference> differences, string aspect, IReadOnlyList<(string Key, string Definition)> live, IReadOnlyList<(string Key, string Definition)> work,
-        bool definitionsDiffer = true)
-    {
-        var workByKey = work.GroupBy(w => w.Key).ToDictionary(g => g.Key, g => g.First().Definition, StringComparer.Ordinal);
-        foreach (var (key, definition) in live)
-        {
-            if (!workByKey.Remove(key, out var workDefinition))
-            {
-                differences.Add(new DefinitionDifference(aspect, key, definition, null));
-            }
-            else if (definitionsDiffer && !string.Equals(definition, workDefinition, StringComparison.Ordinal))
-            {
-                differences.Add(new DefinitionDifference(aspect, key, definition, workDefinition));
-            }
-        }
-
-        foreach (var (key, definition) in workByKey)
-        {
-            differences.Add(new DefinitionDifference(aspect, key, null, definition));
-        }
     }
 
     private async Task<IReadOnlyList<(string, string)>> ColumnDefinitionsAsync(QualifiedName table, CancellationToken cancellationToken)
