@@ -97,3 +97,45 @@ Get-Loaded
         ($output | Where-Object { $_ -like 'loaded:BatchDb.Engine:*' }) | Should -Be 'loaded:BatchDb.Engine:0.1.0.0:BatchDb'
     }
 }
+
+Describe 'Streaming without temporary files' {
+    It 'writes nothing to the temporary folder during an import of a file with a byte-order mark and an extract into MySQL' -Skip:($engines -notcontains 'MySql') {
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable MySql $table
+        $staging = Get-TestUniqueName 'staging'
+        Invoke-TestSql MySql "CREATE TABLE $staging (STOCKHOUSE_ID INT, ITEM_ID CHAR(10), AMOUNT INT, VER_ID CHAR(1), UPD_DTTM DATETIME, batch_id VARCHAR(50))"
+        $withBom = Join-Path $TestDrive 'with-bom.csv'
+        [IO.File]::WriteAllText($withBom, [IO.File]::ReadAllText($seedCsv), [Text.UTF8Encoding]::new($true))
+        $temporary = Join-Path $TestDrive 'tmp'
+        New-Item -ItemType Directory $temporary | Out-Null
+        # Files created and deleted again count too (the old import copied a BOM file there and removed it after).
+        $watcher = [IO.FileSystemWatcher]::new($temporary)
+        $watcher.IncludeSubdirectories = $true
+        $created = [Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $null = Register-ObjectEvent $watcher Created -MessageData $created -Action { $Event.MessageData.Enqueue($EventArgs.FullPath) }
+        $watcher.EnableRaisingEvents = $true
+        $saved = $env:TMPDIR
+        $env:TMPDIR = $temporary
+        try {
+            $output = Invoke-FreshPowerShell -Tables "MySql=$table" -Script @"
+Import-Module `$module
+`$c = Connect-BatchDb -Provider MySql -ConnectionString `$connections.MySql
+Initialize-BatchSchema -Connection `$c -Confirm:`$false | Out-Null
+"loaded:{0}" -f (Import-WorkTable -Table `$tables.MySql -Partition P_S01 -Path '$withBom' -Connection `$c).RowsLoaded
+"copied:{0}" -f (Copy-BatchData -Source `$c -SourceTable `$tables.MySql -Table $staging -WatermarkColumn UPD_DTTM -Connection `$c).RowsCopied
+"temp:{0}" -f [IO.Path]::GetTempPath()
+"@
+        } finally {
+            $env:TMPDIR = $saved
+            Start-Sleep -Milliseconds 500
+            $watcher.Dispose()
+        }
+        $output | Should -Contain 'loaded:10'
+        $output | Should -Contain 'copied:50'
+        $output | Should -Contain "temp:$temporary/"
+        # The runtime's and PowerShell's own IPC endpoints (diagnostics, debugger, host pipe) live there too.
+        $ipc = '^(dotnet-diagnostic-|clr-debug-pipe-|CoreFxPipe_)'
+        @($created | Where-Object { (Split-Path $_ -Leaf) -notmatch $ipc }) | Should -BeNullOrEmpty
+        Get-ChildItem $temporary -Force -Recurse | Where-Object Name -NotMatch $ipc | Should -BeNullOrEmpty
+    }
+}
