@@ -5,6 +5,7 @@
 #   scripts/test-servers.sh start            start both on 127.0.0.1; prints the environment to export
 #   scripts/test-servers.sh stop             stop both and delete their data
 #   scripts/test-servers.sh run -- CMD ...   start, run CMD with BATCHDB_TEST_MYSQL/BATCHDB_TEST_POSTGRES set, stop
+#   scripts/test-servers.sh restart-mariadb  start MariaDB again on its data after a crash (the crash tests)
 #
 # Data lives under $BATCHDB_SERVERS_DIR (default: a folder under /tmp); ports come from
 # BATCHDB_MYSQL_PORT (default 33306) and BATCHDB_POSTGRES_PORT (default 55432).
@@ -45,6 +46,16 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   return 1
 }
 
+launch_mariadb() {
+  local data="$DIR/mariadb"
+  /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$data/data" --bind-address=127.0.0.1 \
+    --port="$MYSQL_PORT" --socket="$data/mysqld.sock" --pid-file="$data/mysqld.pid" \
+    --local-infile=1 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --innodb-buffer-pool-size=512M --max-connections=300 \
+    >>"$DIR/mariadb.log" 2>&1 &
+  wait_for 60 "MariaDB" mariadb --no-defaults --socket="$data/mysqld.sock" -uroot -e "SELECT 1"
+}
+
 start_mariadb() {
   local data="$DIR/mariadb"
   mkdir -p "$data"
@@ -52,12 +63,7 @@ start_mariadb() {
   mariadb-install-db --no-defaults --user=mysql --datadir="$data/data" --auth-root-authentication-method=socket \
     >"$DIR/mariadb-install.log" 2>&1
   chown -R mysql:mysql "$data"
-  /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$data/data" --bind-address=127.0.0.1 \
-    --port="$MYSQL_PORT" --socket="$data/mysqld.sock" --pid-file="$data/mysqld.pid" \
-    --local-infile=1 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    --innodb-buffer-pool-size=512M --max-connections=300 \
-    >"$DIR/mariadb.log" 2>&1 &
-  wait_for 30 "MariaDB" mariadb --no-defaults --socket="$data/mysqld.sock" -uroot -e "SELECT 1"
+  launch_mariadb
   mariadb --no-defaults --socket="$data/mysqld.sock" -uroot <<SQL
 CREATE DATABASE IF NOT EXISTS $TEST_DB CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS '$TEST_USER'@'127.0.0.1' IDENTIFIED BY '$TEST_PASSWORD';
@@ -116,6 +122,7 @@ case "${1:-}" in
   install) install ;;
   start) install; start ;;
   stop) stop ;;
+  restart-mariadb) launch_mariadb ;;
   run)
     shift
     [ "${1:-}" = "--" ] && shift

@@ -1,13 +1,13 @@
-# Runs alone: it crashes the PostgreSQL server (every session of every test is ended while it recovers) and freezes
-# both servers (SIGSTOP).
-# A backend killed with SIGKILL mid-load makes PostgreSQL end all sessions and recover. The import fails with
-# ConnectionFailed, the live table is as it was, and the same import succeeds once the server accepts sessions again.
+# Runs alone: it crashes both servers (every session of every test is ended while they recover) and freezes them
+# (SIGSTOP). A crashed MariaDB is started again by scripts/test-servers.sh restart-mariadb.
+# A server crashed mid-load (SIGKILL of a PostgreSQL backend, which makes the postmaster end all sessions and recover,
+# or of mariadbd): the import fails with ConnectionFailed, the live table is as it was, and the same import succeeds
+# once the server accepts sessions again.
 # A server frozen mid-load answers nothing, not even the ledger: -Timeout still ends the run in bounded time, Stop
 # returns at once, pwsh survives, and after the server resumes the live table is unchanged and the next run succeeds.
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
     $engines = @(Get-TestEngine)
-    $postgres = $engines -contains 'PostgreSql'
     $root = (& id -u) -eq '0'
 }
 
@@ -18,40 +18,49 @@ BeforeAll {
     New-TestBigCsv $big
 }
 
-Describe 'A PostgreSQL server that crashes during Import-WorkTable' -Skip:(-not $postgres -or -not $root) {
+Describe 'A server that crashes during Import-WorkTable on <_>' -ForEach $engines -Skip:(-not $root) {
     BeforeAll {
+        $provider = $_
         # A database without a ledger: the crash must surface as the load's error, not as a lost run lock.
-        New-TestDatabase PostgreSql crashdb
-        $table = Get-TestUniqueName 't_stock'
-        New-TestStockTable PostgreSql $table -Database crashdb
-        $connectionString = Get-TestConnectionString PostgreSql crashdb
-        $partition = Get-TestPartitionName PostgreSql $table 1
+        New-TestDatabase $provider crashdb
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table -Database crashdb
+        $connectionString = Get-TestConnectionString $provider crashdb
+        $partition = Get-TestPartitionName $provider $table 1
     }
 
     It 'fails with ConnectionFailed, leaves the live table, and the same import succeeds after recovery' {
         $ps = [powershell]::Create()
         $null = $ps.AddScript("Import-Module '$(Get-TestModulePath)'
-            Connect-BatchDb -Provider PostgreSql -ConnectionString '$connectionString' | Out-Null
+            Connect-BatchDb -Provider $provider -ConnectionString '$connectionString' | Out-Null
             Import-WorkTable -Table $table -Partition $partition -Path '$big'")
         $handle = $ps.BeginInvoke()
-        $backend = Find-TestLoadingSession PostgreSql $table -Database crashdb
+        $backend = Find-TestLoadingSession $provider $table -Database crashdb
+        # PostgreSQL: SIGKILL of one backend makes the postmaster end every session and recover. MariaDB: the server.
+        $victim = if ($provider -eq 'PostgreSql') { $backend } else { [int](Get-Content (Invoke-TestSql MySql 'SELECT @@pid_file' -Database crashdb)).Trim() }
+        (Get-Process -Id $victim).ProcessName | Should -Match '^(postgres|mariadbd)\b'
         Start-Sleep -Milliseconds 300
-        & kill -9 $backend
+        & kill -9 $victim
         $ps.EndInvoke($handle) | Should -BeNullOrEmpty
         $ps.Streams.Error | Should -HaveCount 1
         $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
         $ps.Streams.Error[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        $ps.Streams.Error[0].Exception.Message | Should -Match 'The connection to the (MySQL|PostgreSQL) server was lost'
         $ps.Runspace.Dispose(); $ps.Dispose()
 
+        if ($provider -eq 'MySql') {
+            & bash "$PSScriptRoot/../../scripts/test-servers.sh" restart-mariadb
+            $LASTEXITCODE | Should -Be 0
+        }
         $deadline = (Get-Date).AddSeconds(60)
         do {
             Start-Sleep -Milliseconds 250
-            $up = try { Invoke-TestSql PostgreSql -Database crashdb 'SELECT 1' } catch { $null }
+            $up = try { Invoke-TestSql $provider -Database crashdb 'SELECT 1' } catch { $null }
         } until ($up -eq '1' -or (Get-Date) -gt $deadline)
         $up | Should -Be '1'
-        Get-TestStockRow PostgreSql $table -Database crashdb -Warehouse 1 | Should -HaveCount 10
+        Get-TestStockRow $provider $table -Database crashdb -Warehouse 1 | Should -HaveCount 10
 
-        $again = Connect-BatchDb -Provider PostgreSql -ConnectionString $connectionString -Name 'after-crash'
+        $again = Connect-BatchDb -Provider $provider -ConnectionString $connectionString -Name "after-crash-$provider"
         $result = Import-WorkTable -Table $table -Partition $partition -Path (Get-TestDataPath 'T_STOCK_S01.csv') -Connection $again -ErrorAction Stop
         $result.RowsLoaded | Should -Be 10
     }

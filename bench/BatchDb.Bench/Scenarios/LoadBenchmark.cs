@@ -186,7 +186,7 @@ internal static class LoadBenchmark
 
     private sealed record Timing(TimeSpan Total, TimeSpan? LoadStep);
 
-    /// <summary>Times the import's load step: from its "Loading" progress report to the report that follows it.</summary>
+    /// <summary>Times the import's load step: from its first "Loading" progress report to the first report of another step.</summary>
     private sealed class LoadStepClock : IProgress<OperationProgress>
     {
         private long _loadStarted, _loadEnded;
@@ -196,14 +196,14 @@ internal static class LoadBenchmark
         public void Report(OperationProgress value)
         {
             var now = Stopwatch.GetTimestamp();
-            if (_loadStarted != 0 && _loadEnded == 0)
-            {
-                _loadEnded = now;
-            }
-
-            if (value.Status.StartsWith("Loading", StringComparison.Ordinal))
+            var loading = value.Status.StartsWith("Loading", StringComparison.Ordinal);
+            if (loading && _loadStarted == 0)
             {
                 _loadStarted = now;
+            }
+            else if (!loading && _loadStarted != 0 && _loadEnded == 0)
+            {
+                _loadEnded = now;
             }
         }
     }
