@@ -107,7 +107,7 @@ internal static class DailyAggregates
         var (start, end) = AggregateDays.UtcRange(day, zone);
         var date = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         object?[] parameters = [date, start, end];
-        await session.ExecuteStatementAsync("BEGIN", cancellationToken).ConfigureAwait(false);
+        await session.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Only where the upsert counts matched rows left unchanged is the day's row count before it needed, to tell them apart.
@@ -115,7 +115,7 @@ internal static class DailyAggregates
             var affected = await session.ExecuteStatementAsync(plan.Upsert, cancellationToken, parameters).ConfigureAwait(false);
             var removed = await session.ExecuteStatementAsync(plan.RemoveVanished, cancellationToken, parameters).ConfigureAwait(false);
             var groups = await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false);
-            await session.ExecuteStatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
+            await session.CommitAsync(cancellationToken).ConfigureAwait(false);
             var changed = session.UpsertCountsUnchangedRows ? affected - (existing - removed) : affected;
             return new DailyAggregateResult(connection, plan.Table.ToString(), date, zoneName, groups, changed, removed,
                 InZone(start, zone), InZone(end, zone), stopwatch.Elapsed);

@@ -174,12 +174,20 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>Drops a partition with its rows, or detaches it into a table of its own, whose name is returned.</summary>
     public abstract Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken);
 
+    /// <summary>Starts a transaction through the driver; the session's statements run in it until it is committed or rolled back.</summary>
+    public abstract Task BeginTransactionAsync(CancellationToken cancellationToken);
+
+    public abstract Task CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Rolls back the open transaction, if any.</summary>
+    protected abstract Task RollbackAsync();
+
     /// <summary>Rolls back the open transaction; a session that cannot is closed right after, which ends the transaction too.</summary>
     public async Task RollBackQuietlyAsync()
     {
         try
         {
-            await ExecuteStatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            await RollbackAsync().ConfigureAwait(false);
         }
         catch (BatchDbException)
         {

@@ -87,7 +87,7 @@ internal static class BatchExtract
         var activity = $"Copying {sourceName} into {table}";
         progress?.Report(new OperationProgress(activity, "Starting", -1));
 
-        await target.ExecuteStatementAsync("BEGIN", cancellationToken).ConfigureAwait(false);
+        await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var replaced = (long)await target.ExecuteStatementAsync(
@@ -128,7 +128,7 @@ internal static class BatchExtract
             }
 
             await ledger.SaveWatermarkAsync(sourceName, tableName, to, batchId, cancellationToken).ConfigureAwait(false);
-            await target.ExecuteStatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
+            await target.CommitAsync(cancellationToken).ConfigureAwait(false);
             log.Verbose($"Committed {copied:N0} rows into {table} ({replaced:N0} replaced); the watermark is now {to}.");
             return new CopyResult(destination, sourceName, tableName, copied, replaced, mark.Source, from?.Value, to.Value, stamp, stopwatch.Elapsed);
         }

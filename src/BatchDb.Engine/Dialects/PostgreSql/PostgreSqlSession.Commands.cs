@@ -6,6 +6,7 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 internal sealed partial class PostgreSqlSession
 {
     private const int NoTimeout = 0;
+    private NpgsqlTransaction? _transaction;
 
     private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken) => ExecuteAsync(sql, cancellationToken, timeoutSeconds: null);
 
@@ -42,7 +43,7 @@ internal sealed partial class PostgreSqlSession
 
     private NpgsqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection, _transaction);
         if (timeoutSeconds is { } timeout)
         {
             command.CommandTimeout = timeout;
@@ -57,23 +58,26 @@ internal sealed partial class PostgreSqlSession
         return command;
     }
 
-    private static async Task<T> RunAsync<T>(NpgsqlCommand command, Func<NpgsqlCommand, Task<T>> run)
+    private Task<T> RunAsync<T>(NpgsqlCommand command, Func<NpgsqlCommand, Task<T>> run) => RunAsync(command.CommandText, () => run(command));
+
+    /// <summary>Runs a statement (or a driver call standing for one) with errors turned into BatchDb errors.</summary>
+    private async Task<T> RunAsync<T>(string sql, Func<Task<T>> run)
     {
         try
         {
-            return await run(command).ConfigureAwait(false);
+            return await run().ConfigureAwait(false);
         }
         catch (PostgresException ex)
         {
-            throw PostgreSqlErrors.Translate(ex, command.CommandText);
+            throw PostgreSqlErrors.Translate(ex, sql);
         }
         catch (NpgsqlException ex) when (ex.InnerException is not OperationCanceledException)
         {
-            throw PostgreSqlErrors.Translate(ex, command.CommandText);
+            throw PostgreSqlErrors.Translate(ex, sql);
         }
-        catch (InvalidOperationException ex) when (command.Connection?.FullState is not System.Data.ConnectionState.Open)
+        catch (InvalidOperationException ex) when (connection.FullState is not System.Data.ConnectionState.Open)
         {
-            throw PostgreSqlErrors.ConnectionLost(ex, command.CommandText);
+            throw PostgreSqlErrors.ConnectionLost(ex, sql);
         }
     }
 }
