@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BatchDb.Engine.Csv;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
@@ -174,24 +175,55 @@ internal abstract class DatabaseSession : IAsyncDisposable
     /// <summary>Drops a partition with its rows, or detaches it into a table of its own, whose name is returned.</summary>
     public abstract Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken);
 
+    /// <summary>The driver's connection, for what every engine does the same way through ADO.NET.</summary>
+    protected abstract DbConnection Connection { get; }
+
+    /// <summary>The open transaction, which the dialect's commands must be enlisted in; null outside one.</summary>
+    protected DbTransaction? Transaction { get; private set; }
+
+    /// <summary>Runs a driver call that stands for <paramref name="sql"/>, with the driver's errors turned into BatchDb errors.</summary>
+    protected abstract Task<T> RunDriverAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken);
+
     /// <summary>Starts a transaction through the driver; the session's statements run in it until it is committed or rolled back.</summary>
-    public abstract Task BeginTransactionAsync(CancellationToken cancellationToken);
+    public async Task BeginTransactionAsync(CancellationToken cancellationToken) =>
+        Transaction = await RunDriverAsync("BEGIN", () => Connection.BeginTransactionAsync(cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
 
-    public abstract Task CommitAsync(CancellationToken cancellationToken);
-
-    /// <summary>Rolls back the open transaction, if any.</summary>
-    protected abstract Task RollbackAsync();
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var transaction = Transaction ?? throw new InvalidOperationException("No transaction is open.");
+        await RunDriverAsync("COMMIT", async () =>
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        Transaction = null;
+        await transaction.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Rolls back the open transaction; a session that cannot is closed right after, which ends the transaction too.</summary>
     public async Task RollBackQuietlyAsync()
     {
+        if (Transaction is not { } transaction)
+        {
+            return;
+        }
+
+        Transaction = null;
         try
         {
-            await RollbackAsync().ConfigureAwait(false);
+            await RunDriverAsync("ROLLBACK", async () =>
+            {
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (BatchDbException)
         {
             // The caller rethrows the error that caused the rollback; this one would only hide it.
+        }
+        finally
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
         }
     }
 

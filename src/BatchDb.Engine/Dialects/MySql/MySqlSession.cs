@@ -14,7 +14,6 @@ internal sealed partial class MySqlSession : DatabaseSession
     private string _database = string.Empty;
     private string _serverVersion = string.Empty;
     private bool _noBackslashEscapes;
-    private MySqlTransaction? _transaction;
 
     public MySqlSession(MySqlConnection connection) => _connection = connection;
 
@@ -200,43 +199,6 @@ internal sealed partial class MySqlSession : DatabaseSession
 
     public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
-    public override async Task BeginTransactionAsync(CancellationToken cancellationToken) =>
-        _transaction = await RunAsync("START TRANSACTION", () => _connection.BeginTransactionAsync(cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-
-    public override async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
-        await RunAsync("COMMIT", async () =>
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-        _transaction = null;
-        await transaction.DisposeAsync().ConfigureAwait(false);
-    }
-
-    protected override async Task RollbackAsync()
-    {
-        if (_transaction is not { } transaction)
-        {
-            return;
-        }
-
-        _transaction = null;
-        try
-        {
-            await RunAsync("ROLLBACK", async () =>
-            {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
     public override LedgerSql Ledger => MySqlLedgerSql.Instance;
 
     public override string QuoteName(QualifiedName name) => Quote(name);
@@ -306,7 +268,7 @@ internal sealed partial class MySqlSession : DatabaseSession
     private MySqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
     {
         // MySqlConnector refuses a command outside the connection's open transaction.
-        var command = new MySqlCommand(sql, _connection, _transaction);
+        var command = new MySqlCommand(sql, _connection, (MySqlTransaction?)Transaction);
         if (timeoutSeconds is { } timeout)
         {
             command.CommandTimeout = timeout;
@@ -319,6 +281,10 @@ internal sealed partial class MySqlSession : DatabaseSession
 
         return command;
     }
+
+    protected override DbConnection Connection => _connection;
+
+    protected override Task<T> RunDriverAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken) => RunAsync(sql, run, cancellationToken);
 
     private Task<T> RunAsync<T>(MySqlCommand command, Func<MySqlCommand, Task<T>> run, CancellationToken cancellationToken) =>
         RunAsync(command.CommandText, () => run(command), cancellationToken);

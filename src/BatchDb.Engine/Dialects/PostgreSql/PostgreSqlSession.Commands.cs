@@ -6,7 +6,6 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 internal sealed partial class PostgreSqlSession
 {
     private const int NoTimeout = 0;
-    private NpgsqlTransaction? _transaction;
 
     private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken) => ExecuteAsync(sql, cancellationToken, timeoutSeconds: null);
 
@@ -43,7 +42,7 @@ internal sealed partial class PostgreSqlSession
 
     private NpgsqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection, _transaction);
+        var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction?)Transaction);
         if (timeoutSeconds is { } timeout)
         {
             command.CommandTimeout = timeout;
@@ -57,6 +56,10 @@ internal sealed partial class PostgreSqlSession
 
         return command;
     }
+
+    protected override System.Data.Common.DbConnection Connection => connection;
+
+    protected override Task<T> RunDriverAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken) => RunAsync(sql, run);
 
     private Task<T> RunAsync<T>(NpgsqlCommand command, Func<NpgsqlCommand, Task<T>> run) => RunAsync(command.CommandText, () => run(command));
 

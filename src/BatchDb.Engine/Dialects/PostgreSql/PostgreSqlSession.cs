@@ -212,43 +212,6 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
 
     public override async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
 
-    public override async Task BeginTransactionAsync(CancellationToken cancellationToken) =>
-        _transaction = await RunAsync("BEGIN", () => connection.BeginTransactionAsync(cancellationToken).AsTask()).ConfigureAwait(false);
-
-    public override async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
-        await RunAsync("COMMIT", async () =>
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
-        _transaction = null;
-        await transaction.DisposeAsync().ConfigureAwait(false);
-    }
-
-    protected override async Task RollbackAsync()
-    {
-        if (_transaction is not { } transaction)
-        {
-            return;
-        }
-
-        _transaction = null;
-        try
-        {
-            await RunAsync("ROLLBACK", async () =>
-            {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
-        }
-        finally
-        {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
     public override LedgerSql Ledger => PostgreSqlLedgerSql.Instance;
 
     public override string QuoteName(QualifiedName name) => Quote(name);
