@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using BatchDb.Engine;
 using BatchDb.Engine.Connections;
 
 namespace BatchDb.Bench.Infrastructure;
@@ -38,7 +39,7 @@ internal abstract class BenchServer
         return connection;
     }
 
-    public Task<BatchDbConnection> ConnectAsync() => BatchDbConnections.ConnectAsync(
+    public Task<BatchDbConnection> ConnectAsync() => DatabaseEngines.ConnectAsync(
         new ConnectionOptions { Provider = Provider, ConnectionString = ConnectionString, Name = "bench-" + Name }, CancellationToken.None);
 
     public void Execute(string sql)

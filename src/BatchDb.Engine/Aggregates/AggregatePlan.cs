@@ -1,7 +1,8 @@
 using System.Globalization;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Executions;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Aggregates;
 
@@ -47,6 +48,7 @@ internal sealed class AggregatePlan
 
     public static async Task<AggregatePlan> CreateAsync(DatabaseSession session, AggregateDefinition definition, CancellationToken cancellationToken)
     {
+        var upserts = session.Require<IUpsertSession>();
         var source = await RequireTableAsync(session, definition.SourceTable, "source", cancellationToken).ConfigureAwait(false);
         var table = await RequireTableAsync(session, definition.Table, "aggregate", cancellationToken).ConfigureAwait(false);
         var sourceColumns = await session.DescribeColumnsAsync(source, cancellationToken).ConfigureAwait(false);
@@ -72,7 +74,7 @@ internal sealed class AggregatePlan
         var changed = definition.ChangedColumn is { } ch ? In(sourceColumns, source, QualifiedName.ValidateIdentifier(ch, "changed column"), "changed column").Name : null;
 
         var key = new[] { tableDate }.Concat(groups.Select(g => g.Table)).ToList();
-        if (!await session.HasUniqueKeyAsync(table, key, cancellationToken).ConfigureAwait(false))
+        if (!await upserts.HasUniqueKeyAsync(table, key, cancellationToken).ConfigureAwait(false))
         {
             throw new BatchDbException(ErrorIds.UniqueKeyRequired, BatchDbErrorKind.InvalidOperation,
                 $"{table} needs a primary key or unique index on exactly ({string.Join(", ", key)}) for its rows to be updated in place; " +
@@ -83,15 +85,15 @@ internal sealed class AggregatePlan
         var inDay = $"{q(dateColumn)} >= @p1 AND {q(dateColumn)} < @p2";
         var groupList = string.Join(string.Empty, groups.Select(g => ", " + q(g.Source)));
         var select = $"""
-            SELECT CAST(@p0 AS DATE){groupList}, {string.Join(", ", measures.Select(m => m.Expression))}{(lastUpdated is null ? string.Empty : ", " + session.Ledger.UtcNow)}
+            SELECT CAST(@p0 AS DATE){groupList}, {string.Join(", ", measures.Select(m => m.Expression))}{(lastUpdated is null ? string.Empty : ", " + Ledger.SqlOf(session).UtcNow)}
             FROM {session.QuoteName(source)} WHERE {inDay}
             {(groups.Count == 0 ? string.Empty : "GROUP BY " + string.Join(", ", groups.Select(g => q(g.Source))))} HAVING COUNT(*) > 0
             """;
         var columns = key.Concat(measures.Select(m => m.Table)).Concat(lastUpdated is null ? [] : [lastUpdated]).ToList();
-        var upsert = session.UpsertSelect(table, columns, select, key, measures.Select(m => m.Table).ToList(), lastUpdated);
-        var sameGroup = string.Join(string.Empty, groups.Select(g => " AND " + session.NullSafeEquals($"s.{q(g.Source)}", $"t.{q(g.Table)}")));
+        var upsert = upserts.UpsertSelect(table, columns, select, key, measures.Select(m => m.Table).ToList(), lastUpdated);
+        var sameGroup = string.Join(string.Empty, groups.Select(g => " AND " + upserts.NullSafeEquals($"s.{q(g.Source)}", $"t.{q(g.Table)}")));
         var removeVanished = $"""
-            {session.DeleteFromAliased(table, "t")}
+            {upserts.DeleteFromAliased(table, "t")}
             WHERE t.{q(tableDate)} = CAST(@p0 AS DATE)
               AND NOT EXISTS (SELECT 1 FROM {session.QuoteName(source)} AS s WHERE s.{q(dateColumn)} >= @p1 AND s.{q(dateColumn)} < @p2{sameGroup})
             """;

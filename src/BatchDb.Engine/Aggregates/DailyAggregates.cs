@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
 using BatchDb.Engine.Naming;
-using BatchDb.Engine.Schedules;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Aggregates;
 
@@ -104,6 +104,7 @@ internal static class DailyAggregates
         TimeZoneInfo zone, string zoneName, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        var countsUnchangedRows = session.Require<IUpsertSession>().UpsertCountsUnchangedRows;
         var (start, end) = AggregateDays.UtcRange(day, zone);
         var date = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         object?[] parameters = [date, start, end];
@@ -111,12 +112,12 @@ internal static class DailyAggregates
         try
         {
             // Only where the upsert counts matched rows left unchanged is the day's row count before it needed, to tell them apart.
-            var existing = session.UpsertCountsUnchangedRows ? await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false) : 0;
+            var existing = countsUnchangedRows ? await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false) : 0;
             var affected = await session.ExecuteStatementAsync(plan.Upsert, cancellationToken, parameters).ConfigureAwait(false);
             var removed = await session.ExecuteStatementAsync(plan.RemoveVanished, cancellationToken, parameters).ConfigureAwait(false);
             var groups = await plan.CountDayAsync(session, date, cancellationToken).ConfigureAwait(false);
             await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-            var changed = session.UpsertCountsUnchangedRows ? affected - (existing - removed) : affected;
+            var changed = countsUnchangedRows ? affected - (existing - removed) : affected;
             return new DailyAggregateResult(connection, plan.Table.ToString(), date, zoneName, groups, changed, removed,
                 InZone(start, zone), InZone(end, zone), stopwatch.Elapsed);
         }

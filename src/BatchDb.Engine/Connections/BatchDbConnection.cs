@@ -7,9 +7,10 @@ namespace BatchDb.Engine.Connections;
 /// </summary>
 public sealed class BatchDbConnection
 {
-    internal BatchDbConnection(string name, DatabaseProvider provider, string server, int port, string database,
+    internal BatchDbConnection(Dialect dialect, string name, DatabaseProvider provider, string server, int port, string database,
         string userName, string serverVersion, string connectionString, string? ledgerSchema)
     {
+        Dialect = dialect;
         Name = name;
         Provider = provider;
         Server = server;
@@ -42,6 +43,8 @@ public sealed class BatchDbConnection
     public string? LedgerSchema { get; }
 
     internal string ConnectionString { get; }
+
+    internal Dialect Dialect { get; }
 
     public override string ToString() => $"{Name} ({Provider} {UserName}@{Server}:{Port}/{Database})";
 }

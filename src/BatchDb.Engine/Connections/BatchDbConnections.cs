@@ -1,4 +1,4 @@
-using BatchDb.Engine.Dialects;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Connections;
 
@@ -9,7 +9,7 @@ internal static class BatchDbConnections
     /// Opens one session to check the server, the database and the credential, and returns a
     /// connection that later operations open their own sessions from.
     /// </summary>
-    public static async Task<BatchDbConnection> ConnectAsync(ConnectionOptions options, CancellationToken cancellationToken)
+    public static async Task<BatchDbConnection> ConnectAsync(Dialect dialect, ConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.LedgerSchema is { } ledgerSchema)
@@ -17,24 +17,22 @@ internal static class BatchDbConnections
             Naming.QualifiedName.ValidateIdentifier(ledgerSchema, "ledger schema");
         }
 
-        var dialect = Dialect.For(options.Provider);
         var target = dialect.BuildTarget(options);
         await using var session = await dialect.OpenAsync(target.ConnectionString, cancellationToken).ConfigureAwait(false);
         var name = string.IsNullOrEmpty(options.Name) ? $"{target.Server}:{target.Port}/{target.Database}" : options.Name;
-        return new BatchDbConnection(name, options.Provider, target.Server, target.Port, target.Database, target.UserName,
+        return new BatchDbConnection(dialect, name, options.Provider, target.Server, target.Port, target.Database, target.UserName,
             session.ServerVersion, target.ConnectionString, options.LedgerSchema);
     }
 
     /// <summary>Closes the idle pooled sessions of a connection.</summary>
-    public static void Close(BatchDbConnection connection) => Dialect.For(connection.Provider).ClearPool(connection.ConnectionString);
+    public static void Close(BatchDbConnection connection) => connection.Dialect.ClearPool(connection.ConnectionString);
 
     internal static Task<DatabaseSession> OpenSessionAsync(this BatchDbConnection connection, CancellationToken cancellationToken) =>
-        Dialect.For(connection.Provider).OpenAsync(connection.ConnectionString, cancellationToken);
+        connection.Dialect.OpenAsync(connection.ConnectionString, cancellationToken);
 
     /// <summary>A session outside the pool, for a batch lock: closing it ends the server session, and with it the lock.</summary>
     internal static Task<DatabaseSession> OpenDedicatedSessionAsync(this BatchDbConnection connection, CancellationToken cancellationToken)
     {
-        var dialect = Dialect.For(connection.Provider);
-        return dialect.OpenAsync(dialect.WithoutPooling(connection.ConnectionString), cancellationToken);
+        return connection.Dialect.OpenAsync(connection.Dialect.WithoutPooling(connection.ConnectionString), cancellationToken);
     }
 }

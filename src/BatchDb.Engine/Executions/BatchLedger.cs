@@ -1,6 +1,6 @@
 using BatchDb.Engine.Connections;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Executions;
 
@@ -71,9 +71,10 @@ internal static class BatchLedger
 
         // A table of the same name that BatchDb did not make (the seed's own batch_executions, say) must not be adopted.
         await ThrowIfForeignAsync(session, tables, cancellationToken).ConfigureAwait(false);
+        var sql = Ledger.SqlOf(session);
         IReadOnlyList<string> statements = version is null
-            ? [session.Ledger.CreateSchema(tables.Schema), .. session.Ledger.CreateVersion1(tables), .. session.Ledger.CreateVersion2(tables)]
-            : session.Ledger.CreateVersion2(tables);
+            ? [sql.CreateSchema(tables.Schema), .. sql.CreateVersion1(tables), .. sql.CreateVersion2(tables)]
+            : sql.CreateVersion2(tables);
         return new LedgerInfo(connection, tables.Schema, LedgerTables.CurrentVersion, version, statements);
     }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BatchDb.Engine.Connections;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Executions;
 
@@ -34,14 +34,17 @@ internal sealed class Ledger
 
     public int Version { get; }
 
-    private LedgerSql Sql => Session.Ledger;
+    /// <summary>This engine's pieces of the ledger's SQL.</summary>
+    public LedgerSql Sql => SqlOf(Session);
+
+    public static LedgerSql SqlOf(DatabaseSession session) => session.Require<ILedgerSession>().Ledger;
 
     private string Executions { get; }
 
     private string Schedule { get; }
 
     public static LedgerTables TablesFor(BatchDbConnection connection, DatabaseSession session) =>
-        new(Naming.QualifiedName.ValidateIdentifier(connection.LedgerSchema ?? session.Ledger.DefaultSchema(connection.Database), "ledger schema"));
+        new(Naming.QualifiedName.ValidateIdentifier(connection.LedgerSchema ?? SqlOf(session).DefaultSchema(connection.Database), "ledger schema"));
 
     /// <summary>The ledger of the connection's database, or null when Initialize-BatchSchema has not made one.</summary>
     public static async Task<Ledger?> OpenAsync(DatabaseSession session, BatchDbConnection connection, CancellationToken cancellationToken)
@@ -84,7 +87,7 @@ internal sealed class Ledger
         {
             throw new BatchDbException(ErrorIds.PermissionDenied, BatchDbErrorKind.PermissionDenied,
                 $"The batch ledger in {tables.Schema} exists, but this login may not use it ({ex.Message}). Operations that change data are recorded there, " +
-                $"so they need {session.Ledger.RequiredPrivileges(tables.Schema)}; reading tables does not.", ex)
+                $"so they need {SqlOf(session).RequiredPrivileges(tables.Schema)}; reading tables does not.", ex)
             { Target = tables.Schema };
         }
 

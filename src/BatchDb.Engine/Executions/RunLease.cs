@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
-using BatchDb.Engine.Schedules;
 
 namespace BatchDb.Engine.Executions;
 

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Extracts;
 
@@ -94,7 +94,7 @@ internal static class BatchExtract
                 $"DELETE FROM {target.QuoteName(table)} WHERE {InWindow(target, null, mark.Target, from is null)}", cancellationToken, window).ConfigureAwait(false);
             var targetColumns = columns.Select(c => c.Target).Concat(request.BatchIdColumn is { } b ? [b] : []).ToList();
             long copied;
-            await using (var writer = await target.BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false))
+            await using (var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false))
             {
                 var row = new object?[targetColumns.Count];
                 if (request.BatchIdColumn is not null)
@@ -123,7 +123,7 @@ internal static class BatchExtract
             {
                 var sameKey = string.Join(" AND ", keys.Select(k => $"n.{target.QuoteIdentifier(k.Target)} = d.{target.QuoteIdentifier(k.Target)}"));
                 replaced += await target.ExecuteStatementAsync(
-                    target.DeleteWithPartner(table, $"{sameKey} AND {InWindow(target, "n", mark.Target, from is null)} AND NOT ({InWindow(target, "d", mark.Target, from is null)})"),
+                    target.Require<IBulkCopySession>().DeleteWithPartner(table, $"{sameKey} AND {InWindow(target, "n", mark.Target, from is null)} AND NOT ({InWindow(target, "d", mark.Target, from is null)})"),
                     cancellationToken, window).ConfigureAwait(false);
             }
 

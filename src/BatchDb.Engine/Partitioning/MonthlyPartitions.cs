@@ -1,8 +1,8 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Partitioning;
 
@@ -36,7 +36,7 @@ internal static class MonthlyPartitions
         var first = new DateOnly(today.Year, today.Month, 1);
         var last = first.AddMonths(months);
         var bounded = partitions.Where(p => !p.IsDefault).ToList();
-        var appendOnly = session.AddsRangePartitionsOnlyAtTheEnd;
+        var appendOnly = session.Require<IRangePartitionSession>().AddsRangePartitionsOnlyAtTheEnd;
         if (bounded.Where(p => p.To is not null).Select(p => p.To).Max() is { } end && DateOnly.FromDateTime(end) < first)
         {
             first = DateOnly.FromDateTime(end);
@@ -61,7 +61,7 @@ internal static class MonthlyPartitions
                 { Target = name.ToString() };
             }
 
-            planned.Add(new MonthlyPartition(connection, name.ToString(), session.MonthlyPartitionName(name, month), from, to, false, 0, MonthlyPartitionState.Planned));
+            planned.Add(new MonthlyPartition(connection, name.ToString(), session.Require<IRangePartitionSession>().MonthlyPartitionName(name, month), from, to, false, 0, MonthlyPartitionState.Planned));
         }
 
         return planned;
@@ -92,7 +92,7 @@ internal static class MonthlyPartitions
         foreach (var partition in planned.OrderBy(p => p.From))
         {
             log.Verbose($"Adding partition {partition.Name} of {partition.Table} for [{partition.From:yyyy-MM-dd}, {partition.To:yyyy-MM-dd}).");
-            await session.AddRangePartitionAsync(QualifiedName.Parse(partition.Table), new RangePartition(partition.Name, partition.From, partition.To, false, 0), cancellationToken)
+            await session.Require<IRangePartitionSession>().AddRangePartitionAsync(QualifiedName.Parse(partition.Table), new RangePartition(partition.Name, partition.From, partition.To, false, 0), cancellationToken)
                 .ConfigureAwait(false);
             created.Add(partition with { State = MonthlyPartitionState.Created });
         }
@@ -109,7 +109,7 @@ internal static class MonthlyPartitions
         foreach (var partition in planned)
         {
             log.Verbose($"{(detach ? "Detaching" : "Dropping")} partition {partition.Name} of {partition.Table} ({partition.Rows?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown number of"} rows).");
-            var table = await session.RetireRangePartitionAsync(QualifiedName.Parse(partition.Table),
+            var table = await session.Require<IRangePartitionSession>().RetireRangePartitionAsync(QualifiedName.Parse(partition.Table),
                 new RangePartition(partition.Name, partition.From, partition.To, false, partition.Rows), detach, cancellationToken).ConfigureAwait(false);
             retired.Add(partition with { State = detach ? MonthlyPartitionState.Detached : MonthlyPartitionState.Dropped, DetachedTable = table?.ToString() });
         }
@@ -134,7 +134,7 @@ internal static class MonthlyPartitions
             throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {name} does not exist.") { Target = name.ToString() };
         }
 
-        return (name, await session.DescribeRangePartitionsAsync(name, cancellationToken).ConfigureAwait(false));
+        return (name, await session.Require<IRangePartitionSession>().DescribeRangePartitionsAsync(name, cancellationToken).ConfigureAwait(false));
     }
 
     private static MonthlyPartition ToRecord(BatchDbConnection connection, QualifiedName table, RangePartition p, MonthlyPartitionState state) =>

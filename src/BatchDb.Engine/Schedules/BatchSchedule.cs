@@ -1,3 +1,4 @@
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Connections;
 
 namespace BatchDb.Engine.Schedules;

@@ -1,7 +1,9 @@
 using System.Globalization;
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Schedules;
 
@@ -24,7 +26,7 @@ internal static class BatchSchedules
         var ledger = await Ledger.RequireAsync(session, connection, cancellationToken).ConfigureAwait(false);
         var now = await ledger.UtcNowAsync(cancellationToken).ConfigureAwait(false);
         var next = cron.Next(new DateTimeOffset(now, TimeSpan.Zero), zone);
-        await session.ExecuteStatementAsync(session.Ledger.UpsertSchedule(ledger.Tables.Schedule), cancellationToken,
+        await session.ExecuteStatementAsync(ledger.Sql.UpsertSchedule(ledger.Tables.Schedule), cancellationToken,
             registration.Name, cron.Text, registration.TimeZone, next is { } n ? Ledger.ToDatabase(n) : null, registration.Enabled,
             (int)Math.Ceiling(registration.Timeout.TotalMinutes)).ConfigureAwait(false);
         return (await ReadAsync(session, ledger, registration.Name, dueOnly: false, cancellationToken).ConfigureAwait(false)).Single();
@@ -38,13 +40,13 @@ internal static class BatchSchedules
         return await ReadAsync(session, ledger, name, dueOnly, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<BatchSchedule>> ReadAsync(Dialects.DatabaseSession session, Ledger ledger, string? name, bool dueOnly, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<BatchSchedule>> ReadAsync(DatabaseSession session, Ledger ledger, string? name, bool dueOnly, CancellationToken cancellationToken)
     {
         var filter = name is null ? string.Empty : " WHERE batch_name LIKE @p0 ESCAPE '!'";
         object?[] parameters = name is null ? [] : [Ledger.LikePattern(name)];
         var rows = await session.QueryRowsAsync(
             $"""
-            SELECT batch_name, cron_expression, time_zone, last_execution, next_execution, enabled, timeout_minutes, {session.Ledger.UtcNow}
+            SELECT batch_name, cron_expression, time_zone, last_execution, next_execution, enabled, timeout_minutes, {ledger.Sql.UtcNow}
             FROM {session.QuoteName(ledger.Tables.Schedule)}{filter} ORDER BY batch_name
             """,
             cancellationToken, parameters).ConfigureAwait(false);

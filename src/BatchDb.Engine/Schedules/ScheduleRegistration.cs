@@ -1,3 +1,5 @@
+using BatchDb.Engine.Calendar;
+
 namespace BatchDb.Engine.Schedules;
 
 /// <summary>A schedule to create or replace: the batch name, a five-field cron expression, its time zone and the run timeout.</summary>

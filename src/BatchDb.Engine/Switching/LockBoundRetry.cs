@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Switching;
 
@@ -44,7 +44,7 @@ internal static class LockBoundRetry
             }
         }
 
-        var blockers = await session.FindBlockersAsync(lockedTable, cancellationToken).ConfigureAwait(false);
+        var blockers = await session.Require<ISwapSession>().FindBlockersAsync(lockedTable, cancellationToken).ConfigureAwait(false);
         var who = blockers.Count == 0
             ? "No blocking session could be identified (it may have ended, or it holds LOCK TABLES)."
             : $"Blocking: {string.Join("; ", blockers)}.";

@@ -1,7 +1,6 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
-using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Engine.Switching;
 
@@ -13,18 +12,19 @@ internal static class PartitionSwitcher
         request.Retry.Validate();
         var names = SwapTarget.Parse(request.Table, request.Partition, request.WorkTable);
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var swaps = session.Require<ISwapSession>();
         var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
         var partition = target.Partition!;
         var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, request.MinimumRowRatio, cancellationToken).ConfigureAwait(false);
 
-        await WorkTableOperations.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
-        await session.ConstrainToPartitionAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
+        await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+        await swaps.ConstrainToPartitionAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
 
         var outcome = await LockBoundRetry.RunAsync(session, request.Retry, target.Table, $"The switch of partition {partition.Name} of {target.Table}",
-            lockWait => session.ExchangePartitionAsync(partition, target.WorkTable, lockWait, rowsAlreadyValidated: partition.InsidePredicate is not null, cancellationToken),
+            lockWait => swaps.ExchangePartitionAsync(partition, target.WorkTable, lockWait, rowsAlreadyValidated: partition.InsidePredicate is not null, cancellationToken),
             log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"Exchanged partition {partition.Name} of {target.Table} with {target.WorkTable} in {outcome.Duration.TotalMilliseconds:F0} ms (attempt {outcome.Attempts}).");
-        await session.AfterExchangeAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
+        await swaps.AfterExchangeAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
         return new SwitchPartitionResult(connection, target.Table.ToString(), partition.Name, target.WorkTable.ToString(), outcome.Attempts,
             outcome.LockWait, outcome.Duration, LiveRows: workRows, WorkTableRows: liveRows, DateTimeOffset.Now);
     }

@@ -1,6 +1,5 @@
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
-using BatchDb.Engine.WorkTables;
+using BatchDb.Engine.Sql;
 
 namespace BatchDb.Engine.Switching;
 
@@ -14,6 +13,7 @@ internal static class SwapPreflight
     public static async Task<(long LiveRows, long WorkRows)> CheckAsync(DatabaseSession session, SwapTarget target, bool force, double minimumRowRatio, CancellationToken cancellationToken)
     {
         RowRatio.Validate(minimumRowRatio);
+        var swaps = session.Require<ISwapSession>();
 
         var work = target.WorkTable;
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
@@ -23,7 +23,7 @@ internal static class SwapPreflight
             { Target = work.ToString() };
         }
 
-        var differences = await session.CompareDefinitionsAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
+        var differences = await swaps.CompareDefinitionsAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
         if (differences.Count > 0)
         {
             throw new BatchDbException(ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation,
@@ -33,8 +33,8 @@ internal static class SwapPreflight
             { Target = work.ToString() };
         }
 
-        var workRows = await session.CountRowsAsync(work, null, cancellationToken).ConfigureAwait(false);
-        var liveRows = await session.CountRowsAsync(target.Table, target.Partition, cancellationToken).ConfigureAwait(false);
+        var workRows = await swaps.CountRowsAsync(work, null, cancellationToken).ConfigureAwait(false);
+        var liveRows = await swaps.CountRowsAsync(target.Table, target.Partition, cancellationToken).ConfigureAwait(false);
         if (workRows == 0 && liveRows > 0 && !force)
         {
             throw new BatchDbException(ErrorIds.WorkTableEmpty, BatchDbErrorKind.InvalidOperation,

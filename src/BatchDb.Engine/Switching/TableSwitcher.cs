@@ -1,7 +1,6 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
-using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Engine.Switching;
 
@@ -22,14 +21,14 @@ internal static class TableSwitcher
         if (target.View is { } view)
         {
             var flipped = await LockBoundRetry.RunAsync(session, request.Retry, view.View, $"The switch of {view.View} to {view.StandbyTable}",
-                lockWait => session.FlipViewSwitchAsync(view, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
+                lockWait => session.Require<ISwapSession>().FlipViewSwitchAsync(view, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
             log.Verbose($"{view.View} now shows {view.StandbyTable} ({flipped.Duration.TotalMilliseconds:F0} ms, attempt {flipped.Attempts}).");
             return new SwitchTableResult(connection, view.View.ToString(), view.LiveTable.ToString(), view.StandbyTable.ToString(), "View",
                 flipped.Attempts, flipped.LockWait, flipped.Duration, LiveRows: workRows, WorkTableRows: liveRows, DateTimeOffset.Now);
         }
 
         var swapped = await LockBoundRetry.RunAsync(session, request.Retry, target.Table, $"The swap of {target.Table} with {target.WorkTable}",
-            lockWait => session.SwapTablesAsync(target.Table, target.WorkTable, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
+            lockWait => session.Require<ISwapSession>().SwapTablesAsync(target.Table, target.WorkTable, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"Swapped {target.Table} with {target.WorkTable} in {swapped.Duration.TotalMilliseconds:F0} ms (attempt {swapped.Attempts}).");
         return new SwitchTableResult(connection, target.Table.ToString(), target.WorkTable.ToString(), target.Table.ToString(), "Rename",
             swapped.Attempts, swapped.LockWait, swapped.Duration, LiveRows: workRows, WorkTableRows: liveRows, DateTimeOffset.Now);

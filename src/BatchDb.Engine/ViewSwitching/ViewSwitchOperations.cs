@@ -1,10 +1,9 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 using BatchDb.Engine.Switching;
-using BatchDb.Engine.WorkTables;
 
 namespace BatchDb.Engine.ViewSwitching;
 
@@ -14,8 +13,6 @@ namespace BatchDb.Engine.ViewSwitching;
 /// </summary>
 internal static class ViewSwitchOperations
 {
-    public const string ControlTable = "batchdb_view_switch";
-
     /// <summary>What <see cref="EnableAsync"/> would do, with the names resolved in the catalog; fails as it would.</summary>
     public static async Task<string> DescribeAsync(BatchDbConnection connection, ViewSwitchRequest request, CancellationToken cancellationToken)
     {
@@ -31,10 +28,10 @@ internal static class ViewSwitchOperations
         var state = await PlanAsync(session, request, cancellationToken).ConfigureAwait(false);
         var (table, live, standby) = (state.View, state.LiveTable, state.StandbyTable);
         var outcome = await LockBoundRetry.RunAsync(session, request.Retry, table, $"The conversion of {table} into a view switch",
-            lockWait => session.EnableViewSwitchAsync(state, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
+            lockWait => session.Require<IViewSwitchSession>().EnableViewSwitchAsync(state, lockWait, cancellationToken), log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"{table} is now a view over {live}; {standby} stands ready off screen ({outcome.Duration.TotalMilliseconds:F0} ms).");
-        var rows = await session.CountRowsAsync(live, null, cancellationToken).ConfigureAwait(false);
-        var recorded = await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false);
+        var rows = await session.Require<ISwapSession>().CountRowsAsync(live, null, cancellationToken).ConfigureAwait(false);
+        var recorded = await ViewSwitchControl.FindAsync(session, table, cancellationToken).ConfigureAwait(false);
         return new ViewSwitchInfo(connection, table.ToString(), live.ToString(), standby.ToString(), rows, recorded?.SwitchedAt);
     }
 
@@ -50,7 +47,7 @@ internal static class ViewSwitchOperations
             case TableKind.Missing:
                 throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {table} does not exist.") { Target = table.ToString() };
             case TableKind.View:
-                if (await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false) is { } existing)
+                if (await ViewSwitchControl.FindAsync(session, table, cancellationToken).ConfigureAwait(false) is { } existing)
                 {
                     throw new BatchDbException(ErrorIds.ViewSwitchExists, BatchDbErrorKind.InvalidOperation,
                         $"{table} is already a view switch between {existing.LiveTable} (on screen) and {existing.StandbyTable}.") { Target = table.ToString() };

@@ -3,10 +3,11 @@ using System.Globalization;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Csv;
 using BatchDb.Engine.Diagnostics;
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Engine.Sql;
+using BatchDb.Engine.Switching;
 
 namespace BatchDb.Engine.WorkTables;
 
@@ -33,7 +34,7 @@ internal static class WorkTableOperations
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
         return await session.TableExistsAsync(target.WorkTable, cancellationToken).ConfigureAwait(false)
-            ? await session.CountRowsAsync(target.WorkTable, null, cancellationToken).ConfigureAwait(false)
+            ? await session.Require<ISwapSession>().CountRowsAsync(target.WorkTable, null, cancellationToken).ConfigureAwait(false)
             : null;
     }
 
@@ -57,7 +58,7 @@ internal static class WorkTableOperations
         }
 
         log.Verbose($"Creating {work} with the definition of {target.Describe()}{(target.Partition is null ? string.Empty : $" ({target.Partition.Describe()})")}.");
-        await session.CreateWorkTableAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
+        await session.Require<IWorkTableSession>().CreateWorkTableAsync(target.LiveTable, target.Partition, work, cancellationToken).ConfigureAwait(false);
         return new WorkTableInfo(connection, target.Table.ToString(), target.Partition?.Name, work.ToString(), target.Partition?.Describe(), Created: true);
     }
 
@@ -77,12 +78,13 @@ internal static class WorkTableOperations
         }
 
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var (workTables, swaps) = (session.Require<IWorkTableSession>(), session.Require<ISwapSession>());
         var target = await SwapTarget.ResolveAsync(session, names, cancellationToken).ConfigureAwait(false);
         var (table, partition, work) = (target.Table, target.Partition, target.WorkTable);
         if (!await session.TableExistsAsync(work, cancellationToken).ConfigureAwait(false))
         {
             log.Verbose($"The work table {work} does not exist; creating it from {target.Describe()}.");
-            await session.CreateWorkTableAsync(target.LiveTable, partition, work, cancellationToken).ConfigureAwait(false);
+            await workTables.CreateWorkTableAsync(target.LiveTable, partition, work, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress(activity, $"Emptying {work}", 0));
@@ -91,13 +93,13 @@ internal static class WorkTableOperations
         {
             if (partition is not null)
             {
-                await session.ConstrainToPartitionAsync(partition, work, cancellationToken).ConfigureAwait(false);
+                await swaps.ConstrainToPartitionAsync(partition, work, cancellationToken).ConfigureAwait(false);
             }
 
             long rows;
             using (var loading = progress is null ? null : new LoadProgress(progress, activity, work.ToString(), file.Length))
             {
-                rows = await session.LoadCsvAsync(work, file, request.Format, loading, cancellationToken).ConfigureAwait(false);
+                rows = await workTables.LoadCsvAsync(work, file, request.Format, loading, cancellationToken).ConfigureAwait(false);
             }
 
             log.Verbose($"Loaded {rows} rows from {request.Path} into {work} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
@@ -105,11 +107,11 @@ internal static class WorkTableOperations
             if (partition is not null)
             {
                 progress?.Report(new OperationProgress(activity, $"Checking that every row belongs in {partition.Name}", 60));
-                await ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken,
+                await PartitionFit.ThrowIfRowsOutsideAsync(session, work, partition, request.Path, cancellationToken,
                     rows => LinesOfAsync(session, work, file, request.Format, rows, cancellationToken)).ConfigureAwait(false);
             }
 
-            var liveRows = await session.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
+            var liveRows = await swaps.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
             ThrowIfTooFewRows(request, target, rows, liveRows);
 
             progress?.Report(new OperationProgress(activity, $"Analyzing {work}", 85));
@@ -142,37 +144,6 @@ internal static class WorkTableOperations
 
             throw;
         }
-    }
-
-    /// <summary>
-    /// Refuses a work table with rows outside the partition: the first ones by primary key, with their file lines when
-    /// <paramref name="linesOf"/> can find them (an import), else their partition key values.
-    /// </summary>
-    internal static async Task ThrowIfRowsOutsideAsync(DatabaseSession session, QualifiedName work, PartitionInfo partition, string source, CancellationToken cancellationToken,
-        Func<IReadOnlyList<IReadOnlyList<(string Column, string Value)>>, Task<IReadOnlyDictionary<string, long>>>? linesOf = null)
-    {
-        var outside = await session.FindRowsOutsideAsync(work, partition, cancellationToken).ConfigureAwait(false);
-        if (outside.Count == 0)
-        {
-            return;
-        }
-
-        var samples = string.Join(", ", outside.Samples.Select(s => $"{s.Key} ({s.Rows} row{(s.Rows == 1 ? string.Empty : "s")})"));
-        var message = $"{source}: {outside.Count} row(s) do not belong in partition {partition.Name} of {partition.Table} " +
-            $"({partition.Describe()}); their {partition.Expression} values: {samples}.";
-        if (outside.KeyRows.Count > 0)
-        {
-            var lines = linesOf is null ? new Dictionary<string, long>() : await linesOf(outside.KeyRows).ConfigureAwait(false);
-            var listed = outside.KeyRows.Select(row =>
-            {
-                var key = string.Join(", ", row.Select(c => $"{c.Column} {c.Value}"));
-                return lines.TryGetValue(CsvRecordLines.KeyText(row.Select(c => c.Value).ToList()), out var line) ? $"line {line}: {key}" : key;
-            });
-            var more = outside.Count > outside.KeyRows.Count ? $"{Environment.NewLine}  … and {outside.Count - outside.KeyRows.Count} more" : string.Empty;
-            message += $"{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", listed)}{more}";
-        }
-
-        throw new BatchDbException(ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData, message) { Target = source };
     }
 
     /// <summary>The file lines of the given rows, found by their primary key values in the file's fields.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BatchDb.Engine;
 using BatchDb.Engine.Connections;
 using BatchDb.Internal;
 
@@ -62,7 +63,7 @@ public sealed class ConnectBatchDbCommand : BatchDbCmdlet
                 Name = Name,
                 LedgerSchema = LedgerSchema,
             };
-        var connection = RunEngine((_, _, token) => BatchDbConnections.ConnectAsync(options, token));
+        var connection = RunEngine((_, _, token) => DatabaseEngines.ConnectAsync(options, token));
         ConnectionRegistry.Current.Add(connection);
         WriteObject(connection);
     }

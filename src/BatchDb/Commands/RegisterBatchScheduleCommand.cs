@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using BatchDb.Engine.Schedules;
 using BatchDb.Completion;
+using BatchDb.Engine.Calendar;
+using BatchDb.Engine.Schedules;
 
 namespace BatchDb.Commands;
 

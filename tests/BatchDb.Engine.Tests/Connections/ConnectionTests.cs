@@ -1,4 +1,5 @@
 using System.Net;
+using BatchDb.Engine;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
@@ -17,7 +18,7 @@ public sealed class ConnectionTests
     public async Task MySql_connects_from_parts_and_never_shows_the_password()
     {
         var parts = new MySqlConnectionStringBuilder(TestServers.MySql);
-        var connection = await BatchDbConnections.ConnectAsync(new ConnectionOptions
+        var connection = await DatabaseEngines.ConnectAsync(new ConnectionOptions
         {
             Provider = DatabaseProvider.MySql,
             Server = parts.Server,
@@ -38,7 +39,7 @@ public sealed class ConnectionTests
     public async Task MySql_wrong_password_is_an_authentication_error_without_the_password()
     {
         var parts = new MySqlConnectionStringBuilder(TestServers.MySql) { Password = WrongPassword };
-        var error = await Assert.ThrowsAsync<BatchDbException>(() => BatchDbConnections.ConnectAsync(
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => DatabaseEngines.ConnectAsync(
             new ConnectionOptions { Provider = DatabaseProvider.MySql, ConnectionString = parts.ConnectionString }, CancellationToken.None));
 
         Assert.Equal(ErrorIds.AuthenticationFailed, error.ErrorId);
@@ -50,13 +51,13 @@ public sealed class ConnectionTests
     [PostgresFact]
     public async Task Postgres_connects_and_wrong_password_is_an_authentication_error()
     {
-        var connection = await BatchDbConnections.ConnectAsync(
+        var connection = await DatabaseEngines.ConnectAsync(
             new ConnectionOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = TestServers.Postgres }, CancellationToken.None);
         Assert.StartsWith("15.", connection.ServerVersion);
         Assert.Equal(DatabaseProvider.PostgreSql, connection.Provider);
 
         var parts = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Password = WrongPassword };
-        var error = await Assert.ThrowsAsync<BatchDbException>(() => BatchDbConnections.ConnectAsync(
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => DatabaseEngines.ConnectAsync(
             new ConnectionOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = parts.ConnectionString }, CancellationToken.None));
         Assert.Equal(ErrorIds.AuthenticationFailed, error.ErrorId);
         Assert.Contains("28P01", error.Message);
@@ -66,7 +67,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_connection_needs_a_server_and_a_database()
     {
-        var error = await Assert.ThrowsAsync<BatchDbException>(() => BatchDbConnections.ConnectAsync(
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => DatabaseEngines.ConnectAsync(
             new ConnectionOptions { Provider = DatabaseProvider.MySql, Server = "127.0.0.1" }, CancellationToken.None));
         Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
         Assert.Contains("-Database", error.Message);

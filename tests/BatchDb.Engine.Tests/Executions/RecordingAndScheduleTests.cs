@@ -1,3 +1,4 @@
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;

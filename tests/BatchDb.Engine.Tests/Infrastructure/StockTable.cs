@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using BatchDb.Engine;
 using BatchDb.Engine.Connections;
 using MySqlConnector;
 using Npgsql;
@@ -86,7 +87,7 @@ internal sealed class StockTable : IAsyncDisposable
     /// <summary>A connection and a unique name, with no table created yet.</summary>
     public static async Task<StockTable> CreateEmptyAsync(DatabaseProvider provider, string prefix)
     {
-        var connection = await BatchDbConnections.ConnectAsync(
+        var connection = await DatabaseEngines.ConnectAsync(
             new ConnectionOptions { Provider = provider, ConnectionString = ConnectionString(provider), Name = "test" },
             CancellationToken.None);
         return new StockTable(provider, $"{prefix}_{Guid.NewGuid().ToString("N")[..10]}", connection);

@@ -1,3 +1,4 @@
+using BatchDb.Engine;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Executions;
 
@@ -53,7 +54,7 @@ internal sealed class TestLedger : IAsyncDisposable
     }
 
     private static Task<BatchDbConnection> ConnectAsync(DatabaseProvider provider, string schema) =>
-        BatchDbConnections.ConnectAsync(new ConnectionOptions
+        DatabaseEngines.ConnectAsync(new ConnectionOptions
         {
             Provider = provider,
             ConnectionString = provider == DatabaseProvider.PostgreSql ? TestServers.Postgres : TestServers.MySql,

@@ -74,8 +74,8 @@ public sealed class ReadersNeverSeeAGapTests
         Assert.Equal("View", last!.Method);
         Assert.EndsWith(stock.Name + a, last.LiveTable);
         Assert.Equal([$"{stock.Name}|{stock.Name}{a}|{stock.Name}{b}"],
-            await stock.QueryAsync($"SELECT view_name, live_table, standby_table FROM {ViewSwitchOperations.ControlTable} WHERE view_name = '{stock.Name}'"));
-        await stock.ExecuteAsync($"DELETE FROM {ViewSwitchOperations.ControlTable} WHERE view_name = '{stock.Name}'");
+            await stock.QueryAsync($"SELECT view_name, live_table, standby_table FROM {ViewSwitchControl.Table} WHERE view_name = '{stock.Name}'"));
+        await stock.ExecuteAsync($"DELETE FROM {ViewSwitchControl.Table} WHERE view_name = '{stock.Name}'");
     }
 
     /// <summary>Switches <see cref="Switches"/> times while a reader runs; every read must be whole and of one version.</summary>

@@ -87,7 +87,7 @@ public sealed class SwitchTableTests
             new SwitchTableRequest { Table = db.Name }, NullOperationLog.Instance, CancellationToken.None));
         Assert.Equal(ErrorIds.WorkTableEmpty, empty.ErrorId);
         Assert.Equal(["1|old", "2|old"], await db.QueryAsync($"SELECT * FROM {db.Name} ORDER BY id"));
-        await db.ExecuteAsync($"DELETE FROM {ViewSwitchOperations.ControlTable} WHERE view_name = '{db.Name}'");
+        await db.ExecuteAsync($"DELETE FROM {ViewSwitchControl.Table} WHERE view_name = '{db.Name}'");
     }
 
     private static async Task<StockTable> CreateItemsAsync(DatabaseProvider provider)

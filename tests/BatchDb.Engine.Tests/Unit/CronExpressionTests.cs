@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchDb.Engine.Calendar;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Schedules;
 

@@ -1,5 +1,6 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Sql;
 using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;

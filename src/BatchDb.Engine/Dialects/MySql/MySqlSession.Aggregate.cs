@@ -5,7 +5,7 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// <summary>The pieces of daily aggregates: INSERT … ON DUPLICATE KEY UPDATE and the unique key it needs.</summary>
 internal sealed partial class MySqlSession
 {
-    public override async Task<bool> HasUniqueKeyAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    public async Task<bool> HasUniqueKeyAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
             """
@@ -19,7 +19,7 @@ internal sealed partial class MySqlSession
     }
 
     // MySQL evaluates the assignments left to right, so the change stamp is decided before the values are replaced.
-    public override string UpsertSelect(QualifiedName table, IReadOnlyList<string> columns, string select, IReadOnlyList<string> keyColumns,
+    public string UpsertSelect(QualifiedName table, IReadOnlyList<string> columns, string select, IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> valueColumns, string? changeStampColumn)
     {
         var updates = valueColumns.Select(c => $"{Quote(c)} = VALUES({Quote(c)})").ToList();
@@ -36,9 +36,9 @@ internal sealed partial class MySqlSession
             """;
     }
 
-    public override bool UpsertCountsUnchangedRows => true;
+    public bool UpsertCountsUnchangedRows => true;
 
-    public override string NullSafeEquals(string left, string right) => $"{left} <=> {right}";
+    public string NullSafeEquals(string left, string right) => $"{left} <=> {right}";
 
-    public override string DeleteFromAliased(QualifiedName table, string alias) => $"DELETE {alias} FROM {Quote(table)} AS {alias}";
+    public string DeleteFromAliased(QualifiedName table, string alias) => $"DELETE {alias} FROM {Quote(table)} AS {alias}";
 }

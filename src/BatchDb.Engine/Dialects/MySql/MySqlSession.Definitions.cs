@@ -13,7 +13,7 @@ internal sealed partial class MySqlSession
     // Column and index names are not case-sensitive on MySQL.
     private static readonly StringComparer IdentifierNames = StringComparer.OrdinalIgnoreCase;
 
-    public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var differences = new List<DefinitionDifference>();
         var live = table;

@@ -10,7 +10,7 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// <summary>ALTER TABLE … EXCHANGE PARTITION and RENAME TABLE with a bounded metadata-lock wait, and who was in its way.</summary>
 internal sealed partial class MySqlSession
 {
-    public override Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
+    public Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
     {
         var withoutValidation = rowsAlreadyValidated && Features.SupportsExchangeWithoutValidation ? " WITHOUT VALIDATION" : string.Empty;
         return RunWithLockWaitAsync(lockWait,
@@ -18,7 +18,7 @@ internal sealed partial class MySqlSession
             cancellationToken);
     }
 
-    public override Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
+    public Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         var parking = Quote(table.WithName($"batchdb_swap_{Guid.NewGuid():N}"[..21]));
         return RunWithLockWaitAsync(lockWait,
@@ -26,7 +26,7 @@ internal sealed partial class MySqlSession
             cancellationToken);
     }
 
-    public override async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
     {
         // Without the metadata_lock_info plugin nothing lists metadata locks; the holders are sessions with an
         // open transaction (they keep their shared lock until they end it) or a statement on the table.

@@ -4,7 +4,9 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Extracts;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
@@ -29,47 +31,14 @@ internal sealed partial class MySqlSession
         return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!, r[2] is null ? null : Convert.ToInt32(r[2], CultureInfo.InvariantCulture))).ToList();
     }
 
-    public override async Task<IReadOnlyList<string>> DescribeResultAsync(string query, CancellationToken cancellationToken)
-    {
-        using var command = CreateCommand($"SELECT * FROM ({query}) AS batchdb_source WHERE 1 = 0", null, []);
-        return await RunAsync(command, async c =>
-        {
-            using DbDataReader reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<string>)Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override async Task<long> StreamRowsAsync(string sql, object?[] parameters, Func<object?[], CancellationToken, ValueTask> onRow, CancellationToken cancellationToken)
-    {
-        using var command = CreateCommand(sql, NoTimeout, parameters);
-        return await RunAsync(command, async c =>
-        {
-            using DbDataReader reader = await c.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            var values = new object?[reader.FieldCount];
-            long count = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                await onRow(values, cancellationToken).ConfigureAwait(false);
-                count++;
-            }
-
-            return count;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken) =>
+    public Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken) =>
         Task.FromResult<BulkRowWriter>(new LoadDataRowWriter(this, table, columns, cancellationToken));
 
     public override Task UseUtcAsync(CancellationToken cancellationToken) => ExecuteAsync("SET time_zone = '+00:00'", cancellationToken);
 
     public override string QuoteIdentifier(string identifier) => Quote(identifier);
 
-    public override string DeleteWithPartner(QualifiedName table, string condition) =>
+    public string DeleteWithPartner(QualifiedName table, string condition) =>
         $"DELETE d FROM {Quote(table)} AS d JOIN {Quote(table)} AS n ON {condition}";
 
     private sealed class LoadDataRowWriter : BulkRowWriter

@@ -15,7 +15,7 @@ internal sealed partial class MySqlSession
     private const int DataTruncated = (int)MySqlErrorCode.WarningDataTruncated;
     private const int DuplicateEntry = (int)MySqlErrorCode.DuplicateKeyEntry;
 
-    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
+    public async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
         var columns = format.Columns ?? file.HeaderNames;
         if (columns is null && format.NullText is not null)

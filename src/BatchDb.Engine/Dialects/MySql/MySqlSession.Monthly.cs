@@ -14,7 +14,7 @@ internal sealed partial class MySqlSession
 {
     private const int ToDaysOfYearOne = 366;
 
-    public override async Task<IReadOnlyList<RangePartition>> DescribeRangePartitionsAsync(QualifiedName table, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RangePartition>> DescribeRangePartitionsAsync(QualifiedName table, CancellationToken cancellationToken)
     {
         var (kind, rows) = await ReadRangeLayoutAsync(table, cancellationToken).ConfigureAwait(false);
         var partitions = new List<RangePartition>(rows.Count);
@@ -30,11 +30,11 @@ internal sealed partial class MySqlSession
         return partitions;
     }
 
-    public override string MonthlyPartitionName(QualifiedName table, DateOnly month) => FormattableString.Invariant($"p{month:yyyy}_{month:MM}");
+    public string MonthlyPartitionName(QualifiedName table, DateOnly month) => FormattableString.Invariant($"p{month:yyyy}_{month:MM}");
 
-    public override bool AddsRangePartitionsOnlyAtTheEnd => true;
+    public bool AddsRangePartitionsOnlyAtTheEnd => true;
 
-    public override async Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken)
+    public async Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken)
     {
         var (kind, rows) = await ReadRangeLayoutAsync(table, cancellationToken).ConfigureAwait(false);
         var definition = $"PARTITION {Quote(partition.Name)} VALUES LESS THAN ({BoundLiteral(kind, partition.To!.Value)})";
@@ -45,7 +45,7 @@ internal sealed partial class MySqlSession
             cancellationToken, NoTimeout).ConfigureAwait(false);
     }
 
-    public override async Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken)
+    public async Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken)
     {
         if (!detach)
         {

@@ -1,3 +1,4 @@
+using BatchDb.Engine.Switching;
 using BatchDb.Engine.ViewSwitching;
 
 namespace BatchDb.Engine.Dialects.MySql;
@@ -8,9 +9,9 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// </summary>
 internal sealed partial class MySqlSession
 {
-    public override async Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken)
+    public async Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken)
     {
-        var control = state.View.WithName(ViewSwitchOperations.ControlTable);
+        var control = state.View.WithName(ViewSwitchControl.Table);
         await ExecuteAsync(
             $"""
             CREATE TABLE IF NOT EXISTS {Quote(control)} (
@@ -62,7 +63,7 @@ internal sealed partial class MySqlSession
         return true;
     }
 
-    public override async Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken)
+    public async Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         var replace = $"CREATE OR REPLACE VIEW {Quote(state.View)} AS SELECT * FROM {Quote(state.StandbyTable)}";
         if (!await RunWithLockWaitAsync(lockWait, _ => replace, cancellationToken, waitClauseSupported: false).ConfigureAwait(false))
@@ -71,7 +72,7 @@ internal sealed partial class MySqlSession
         }
 
         await QueryAsync(
-            $"UPDATE {Quote(state.View.WithName(ViewSwitchOperations.ControlTable))} SET live_table = @p1, standby_table = @p2, switched_at = UTC_TIMESTAMP(6) WHERE view_name = @p0",
+            $"UPDATE {Quote(state.View.WithName(ViewSwitchControl.Table))} SET live_table = @p1, standby_table = @p2, switched_at = UTC_TIMESTAMP(6) WHERE view_name = @p0",
             CancellationToken.None, state.View.Name, state.StandbyTable.Name, state.LiveTable.Name).ConfigureAwait(false);
         return true;
     }

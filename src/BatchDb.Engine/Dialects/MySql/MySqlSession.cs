@@ -1,15 +1,22 @@
 using System.Data.Common;
+using BatchDb.Engine.Aggregates;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Executions;
+using BatchDb.Engine.Extracts;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Engine.Sql;
+using BatchDb.Engine.Switching;
+using BatchDb.Engine.ViewSwitching;
+using BatchDb.Engine.WorkTables;
 using MySqlConnector;
 
 namespace BatchDb.Engine.Dialects.MySql;
 
 /// <summary>A MySQL or MariaDB session: plumbing and catalog look-ups. Loading, definitions and the exchange are in the other parts.</summary>
-internal sealed partial class MySqlSession : DatabaseSession
+internal sealed partial class MySqlSession : DatabaseSession, ISwapSession, IWorkTableSession, IViewSwitchSession, IRangePartitionSession,
+    ILedgerSession, IUpsertSession, IBulkCopySession
 {
-    private const int NoTimeout = 0;
     private readonly MySqlConnection _connection;
     private string _database = string.Empty;
     private string _serverVersion = string.Empty;
@@ -18,6 +25,8 @@ internal sealed partial class MySqlSession : DatabaseSession
     public MySqlSession(MySqlConnection connection) => _connection = connection;
 
     public override string ServerVersion => _serverVersion;
+
+    public override string EngineName => Features.IsMariaDb ? "MariaDB" : "MySQL";
 
     internal MySqlServerFeatures Features { get; private set; } = new(false, new Version(0, 0));
 
@@ -77,7 +86,7 @@ internal sealed partial class MySqlSession : DatabaseSession
         return (rows[0][1] as string ?? string.Empty).Contains("partitioned", StringComparison.OrdinalIgnoreCase) ? TableKind.PartitionedTable : TableKind.Table;
     }
 
-    public override async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
+    public async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
             """
@@ -124,7 +133,7 @@ internal sealed partial class MySqlSession : DatabaseSession
         return new PartitionInfo(table, (string)row[0]!, method, expression, bound, predicate);
     }
 
-    public override async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var work = Quote(workTable);
         await ExecuteAsync($"CREATE TABLE {work} LIKE {Quote(table)}", cancellationToken).ConfigureAwait(false);
@@ -144,23 +153,14 @@ internal sealed partial class MySqlSession : DatabaseSession
         }
     }
 
-    public override Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"CREATE TABLE {Quote(table)} LIKE {Quote(source)}", cancellationToken);
-
-    public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"DROP TABLE IF EXISTS {Quote(table)}", cancellationToken);
-
-    public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"TRUNCATE TABLE {Quote(table)}", cancellationToken);
-
-    public override async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
+    public async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
     {
         var from = partition is null ? Quote(table) : $"{Quote(table)} PARTITION ({Quote(partition.Name)})";
         var rows = await QueryWithoutTimeoutAsync($"SELECT COUNT(*) FROM {from}", cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public override async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
+    public async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
     {
         if (partition.InsidePredicate is null)
         {
@@ -197,20 +197,7 @@ internal sealed partial class MySqlSession : DatabaseSession
     public override async Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
         await QueryWithoutTimeoutAsync($"ANALYZE TABLE {Quote(table)}", cancellationToken).ConfigureAwait(false);
 
-    public override async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
-
-    public override LedgerSql Ledger => MySqlLedgerSql.Instance;
-
-    public override string QuoteName(QualifiedName name) => Quote(name);
-
-    public override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
-        QueryAsync(sql, cancellationToken, parameters);
-
-    public override async Task<int> ExecuteStatementAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
-    {
-        using var command = CreateCommand(sql, null, parameters);
-        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
+    public LedgerSql Ledger => MySqlLedgerSql.Instance;
 
     internal static string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
 
@@ -224,70 +211,9 @@ internal sealed partial class MySqlSession : DatabaseSession
         return "'" + escaped.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
-    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken) =>
-        ExecuteAsync(sql, cancellationToken, timeoutSeconds: null);
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds)
-    {
-        using var command = CreateCommand(sql, timeoutSeconds, []);
-        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
-        QueryAsync(sql, cancellationToken, null, parameters);
-
-    /// <summary>A query that may scan a whole table: no command timeout, only cancellation.</summary>
-    private Task<List<object?[]>> QueryWithoutTimeoutAsync(string sql, CancellationToken cancellationToken) =>
-        QueryAsync(sql, cancellationToken, NoTimeout, []);
-
-    private async Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, int? timeoutSeconds, object?[] parameters)
-    {
-        using var command = CreateCommand(sql, timeoutSeconds, parameters);
-        return await RunAsync(command, async c =>
-        {
-            var rows = new List<object?[]>();
-            using DbDataReader reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var values = new object?[reader.FieldCount];
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                    }
-
-                    rows.Add(values);
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-            return rows;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private MySqlCommand CreateCommand(string sql, int? timeoutSeconds, object?[] parameters)
-    {
-        // MySqlConnector refuses a command outside the connection's open transaction.
-        var command = new MySqlCommand(sql, _connection, (MySqlTransaction?)Transaction);
-        if (timeoutSeconds is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
-
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            command.Parameters.AddWithValue($"@p{i}", parameters[i]);
-        }
-
-        return command;
-    }
-
     protected override DbConnection Connection => _connection;
 
     protected override Task<T> RunDriverAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken) => RunAsync(sql, run, cancellationToken);
-
-    private Task<T> RunAsync<T>(MySqlCommand command, Func<MySqlCommand, Task<T>> run, CancellationToken cancellationToken) =>
-        RunAsync(command.CommandText, () => run(command), cancellationToken);
 
     /// <summary>Runs a statement so that cancellation kills it on the server and errors become BatchDb errors.</summary>
     private async Task<T> RunAsync<T>(string sql, Func<Task<T>> run, CancellationToken cancellationToken)

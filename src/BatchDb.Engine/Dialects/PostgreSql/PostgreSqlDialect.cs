@@ -1,5 +1,6 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Sql;
 using Npgsql;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;

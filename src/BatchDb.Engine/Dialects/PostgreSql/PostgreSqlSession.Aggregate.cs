@@ -5,7 +5,7 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// <summary>The pieces of daily aggregates: INSERT … ON CONFLICT DO UPDATE and the unique key it needs.</summary>
 internal sealed partial class PostgreSqlSession
 {
-    public override async Task<bool> HasUniqueKeyAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    public async Task<bool> HasUniqueKeyAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
             """
@@ -19,7 +19,7 @@ internal sealed partial class PostgreSqlSession
         return rows.Any(r => ((string[])r[0]!).Order(StringComparer.Ordinal).SequenceEqual(wanted));
     }
 
-    public override string UpsertSelect(QualifiedName table, IReadOnlyList<string> columns, string select, IReadOnlyList<string> keyColumns,
+    public string UpsertSelect(QualifiedName table, IReadOnlyList<string> columns, string select, IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> valueColumns, string? changeStampColumn)
     {
         var updates = valueColumns.Concat(changeStampColumn is null ? [] : [changeStampColumn]).Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}");
@@ -33,9 +33,9 @@ internal sealed partial class PostgreSqlSession
             """;
     }
 
-    public override bool UpsertCountsUnchangedRows => false;
+    public bool UpsertCountsUnchangedRows => false;
 
-    public override string NullSafeEquals(string left, string right) => $"{left} IS NOT DISTINCT FROM {right}";
+    public string NullSafeEquals(string left, string right) => $"{left} IS NOT DISTINCT FROM {right}";
 
-    public override string DeleteFromAliased(QualifiedName table, string alias) => $"DELETE FROM {Quote(table)} AS {alias}";
+    public string DeleteFromAliased(QualifiedName table, string alias) => $"DELETE FROM {Quote(table)} AS {alias}";
 }

@@ -14,7 +14,7 @@ internal sealed partial class PostgreSqlSession
     // The catalog holds names as written (quoted or folded): they match exactly.
     private static readonly StringComparer IdentifierNames = StringComparer.Ordinal;
 
-    public override async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         var live = partition?.PartitionTable ?? table;
         var differences = new List<DefinitionDifference>();

@@ -13,7 +13,7 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlSession
 {
-    public override async Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
+    public async Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
     {
         var live = partition.PartitionTable!;
         ThrowIfDifferentSchemas(live, workTable);
@@ -25,7 +25,7 @@ internal sealed partial class PostgreSqlSession
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task AfterExchangeAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task AfterExchangeAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         // The previous rows now sit in the work table: constrain them to the bound (a scan that holds no lock
         // readers need) so switching back attaches without a scan; and autovacuum never analyzes the parent.
@@ -33,7 +33,7 @@ internal sealed partial class PostgreSqlSession
         await AnalyzeAsync(partition.Table, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
+    public async Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         ThrowIfDifferentSchemas(table, workTable);
         return await InLockBoundTransactionAsync(lockWait, async () =>
@@ -50,7 +50,7 @@ internal sealed partial class PostgreSqlSession
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(QualifiedName table, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
             """

@@ -1,6 +1,8 @@
 using System.Data;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Extracts;
 using BatchDb.Engine.Naming;
+using BatchDb.Engine.Sql;
 using Npgsql;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
@@ -21,40 +23,7 @@ internal sealed partial class PostgreSqlSession
         return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!, r[2] is null ? null : Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
 
-    public override async Task<IReadOnlyList<string>> DescribeResultAsync(string query, CancellationToken cancellationToken)
-    {
-        await using var command = CreateCommand($"SELECT * FROM ({query}) AS batchdb_source WHERE 1 = 0", null, []);
-        return await RunAsync(command, async c =>
-        {
-            await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<string>)Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        }).ConfigureAwait(false);
-    }
-
-    public override async Task<long> StreamRowsAsync(string sql, object?[] parameters, Func<object?[], CancellationToken, ValueTask> onRow, CancellationToken cancellationToken)
-    {
-        await using var command = CreateCommand(sql, NoTimeout, parameters);
-        return await RunAsync(command, async c =>
-        {
-            await using var reader = await c.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            var values = new object?[reader.FieldCount];
-            long count = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetValue(i);
-                }
-
-                await onRow(values, cancellationToken).ConfigureAwait(false);
-                count++;
-            }
-
-            return count;
-        }).ConfigureAwait(false);
-    }
-
-    public override async Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    public async Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var copy = $"COPY {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) FROM STDIN WITH (FORMAT csv)";
         try
@@ -72,7 +41,7 @@ internal sealed partial class PostgreSqlSession
 
     public override string QuoteIdentifier(string identifier) => Quote(identifier);
 
-    public override string DeleteWithPartner(QualifiedName table, string condition) =>
+    public string DeleteWithPartner(QualifiedName table, string condition) =>
         $"DELETE FROM {Quote(table)} AS d USING {Quote(table)} AS n WHERE {condition}";
 
     /// <summary>COPY's text stream; the server converts each field to its column's type.</summary>

@@ -16,7 +16,7 @@ internal sealed partial class PostgreSqlSession
 {
     private const int CopyBufferSize = 1 << 16;
 
-    public override async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
+    public async Task<long> LoadCsvAsync(QualifiedName table, CsvFileInfo file, CsvFormat format, IProgress<long>? position, CancellationToken cancellationToken)
     {
         var tableColumns = await ColumnNamesAsync(table, cancellationToken).ConfigureAwait(false);
         var columns = MapColumns(format.Columns ?? file.HeaderNames, tableColumns, file.Path);

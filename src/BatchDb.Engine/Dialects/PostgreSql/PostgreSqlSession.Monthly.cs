@@ -9,7 +9,7 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// <summary>Monthly RANGE partitions: listed from pg_inherits, created with PARTITION OF, retired by DROP or DETACH.</summary>
 internal sealed partial class PostgreSqlSession
 {
-    public override async Task<IReadOnlyList<RangePartition>> DescribeRangePartitionsAsync(QualifiedName table, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RangePartition>> DescribeRangePartitionsAsync(QualifiedName table, CancellationToken cancellationToken)
     {
         var key = await QueryAsync(
             """
@@ -47,17 +47,17 @@ internal sealed partial class PostgreSqlSession
         }).OrderBy(p => p.IsDefault).ThenBy(p => p.From ?? DateTime.MinValue).ToList();
     }
 
-    public override string MonthlyPartitionName(QualifiedName table, DateOnly month) =>
+    public string MonthlyPartitionName(QualifiedName table, DateOnly month) =>
         FormattableString.Invariant($"{table.Name}_{month:yyyy}_{month:MM}");
 
-    public override bool AddsRangePartitionsOnlyAtTheEnd => false;
+    public bool AddsRangePartitionsOnlyAtTheEnd => false;
 
-    public override Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken) =>
+    public Task AddRangePartitionAsync(QualifiedName table, RangePartition partition, CancellationToken cancellationToken) =>
         ExecuteAsync(
             $"CREATE TABLE {Quote(table.WithName(partition.Name))} PARTITION OF {Quote(table)} FOR VALUES FROM ({DateLiteral(partition.From!.Value)}) TO ({DateLiteral(partition.To!.Value)})",
             cancellationToken);
 
-    public override async Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken)
+    public async Task<QualifiedName?> RetireRangePartitionAsync(QualifiedName table, RangePartition partition, bool detach, CancellationToken cancellationToken)
     {
         var partitionTable = table.WithName(partition.Name);
         if (detach)

@@ -1,3 +1,4 @@
+using BatchDb.Engine.Switching;
 using BatchDb.Engine.ViewSwitching;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
@@ -5,10 +6,10 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// <summary>View switches on PostgreSQL: every step, control row included, in one lock-bounded transaction.</summary>
 internal sealed partial class PostgreSqlSession
 {
-    public override Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
+    public Task<bool> EnableViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
         InLockBoundTransactionAsync(lockWait, async () =>
         {
-            var control = state.View.WithName(ViewSwitchOperations.ControlTable);
+            var control = state.View.WithName(ViewSwitchControl.Table);
             await ExecuteAsync(
                 $"""
                 CREATE TABLE IF NOT EXISTS {Quote(control)} (
@@ -27,12 +28,12 @@ internal sealed partial class PostgreSqlSession
                 cancellationToken, state.View.Name, state.LiveTable.Name, state.StandbyTable.Name).ConfigureAwait(false);
         }, cancellationToken);
 
-    public override Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
+    public Task<bool> FlipViewSwitchAsync(ViewSwitchState state, TimeSpan lockWait, CancellationToken cancellationToken) =>
         InLockBoundTransactionAsync(lockWait, async () =>
         {
             await ExecuteAsync($"CREATE OR REPLACE VIEW {Quote(state.View)} AS SELECT * FROM {Quote(state.StandbyTable)}", cancellationToken).ConfigureAwait(false);
             await QueryAsync(
-                $"UPDATE {Quote(state.View.WithName(ViewSwitchOperations.ControlTable))} SET live_table = @p1, standby_table = @p2, switched_at = now() WHERE view_name = @p0",
+                $"UPDATE {Quote(state.View.WithName(ViewSwitchControl.Table))} SET live_table = @p1, standby_table = @p2, switched_at = now() WHERE view_name = @p0",
                 cancellationToken, state.View.Name, state.StandbyTable.Name, state.LiveTable.Name).ConfigureAwait(false);
         }, cancellationToken);
 }

@@ -1,7 +1,14 @@
 using System.Globalization;
+using BatchDb.Engine.Aggregates;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Executions;
+using BatchDb.Engine.Extracts;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
+using BatchDb.Engine.Sql;
+using BatchDb.Engine.Switching;
+using BatchDb.Engine.ViewSwitching;
+using BatchDb.Engine.WorkTables;
 using Npgsql;
 
 namespace BatchDb.Engine.Dialects.PostgreSql;
@@ -10,12 +17,15 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// A PostgreSQL session: plumbing, name resolution and catalog look-ups. Loading, definitions and the
 /// partition swap are in the other parts.
 /// </summary>
-internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : DatabaseSession
+internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : DatabaseSession, ISwapSession, IWorkTableSession, IViewSwitchSession,
+    IRangePartitionSession, ILedgerSession, IUpsertSession, IBulkCopySession
 {
     /// <summary>The CHECK constraint that proves a work table's rows fit its partition, so ATTACH skips its scan.</summary>
     internal const string BoundConstraint = "batchdb_partition_bound";
 
     public override string ServerVersion => connection.PostgreSqlVersion.ToString();
+
+    public override string EngineName => "PostgreSQL";
 
     public override async Task<QualifiedName> ResolveAsync(QualifiedName name, CancellationToken cancellationToken)
     {
@@ -52,7 +62,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
         };
     }
 
-    public override async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
+    public async Task<PartitionInfo> DescribePartitionAsync(QualifiedName table, string partition, CancellationToken cancellationToken)
     {
         var kind = await DescribeTableAsync(table, cancellationToken).ConfigureAwait(false);
         if (kind == TableKind.Missing)
@@ -107,7 +117,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
             QualifiedName.Parse($"{row[0]}.{name}"));
     }
 
-    public override async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         // Copying the partition (not the parent) keeps indexes and constraints that only the partition has.
         var source = partition?.PartitionTable ?? table;
@@ -159,16 +169,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
     /// <summary>The name of a partition's counterpart in a whole table's work table.</summary>
     private static string SwapSideName(string partition) => QualifiedName.Derived(partition, "swap");
 
-    public override Task CreateTableLikeAsync(QualifiedName source, QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"CREATE TABLE {Quote(table)} (LIKE {Quote(source)} INCLUDING ALL)", cancellationToken);
-
-    public override Task DropTableAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"DROP TABLE IF EXISTS {Quote(table)}", cancellationToken);
-
-    public override Task TruncateAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        ExecuteAsync($"TRUNCATE TABLE {Quote(table)}", cancellationToken);
-
-    public override async Task ConstrainToPartitionAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
+    public async Task ConstrainToPartitionAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken)
     {
         if (partition.InsidePredicate is null || await HasBoundConstraintAsync(partition, workTable, cancellationToken).ConfigureAwait(false))
         {
@@ -181,13 +182,13 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
+    public async Task<long> CountRowsAsync(QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync($"SELECT count(*) FROM {Quote(partition?.PartitionTable ?? table)}", cancellationToken, NoTimeout, []).ConfigureAwait(false);
         return (long)rows[0][0]!;
     }
 
-    public override async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
+    public async Task<OutsideRows> FindRowsOutsideAsync(QualifiedName table, PartitionInfo partition, CancellationToken cancellationToken)
     {
         if (partition.InsidePredicate is null || await HasBoundConstraintAsync(partition, table, cancellationToken).ConfigureAwait(false))
         {
@@ -210,20 +211,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : D
     public override Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
         ExecuteAsync($"ANALYZE {Quote(table)}", cancellationToken, NoTimeout);
 
-    public override async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
-
-    public override LedgerSql Ledger => PostgreSqlLedgerSql.Instance;
-
-    public override string QuoteName(QualifiedName name) => Quote(name);
-
-    public override Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
-        QueryAsync(sql, cancellationToken, parameters);
-
-    public override async Task<int> ExecuteStatementAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
-    {
-        await using var command = CreateCommand(sql, null, parameters);
-        return await RunAsync(command, c => c.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
-    }
+    public LedgerSql Ledger => PostgreSqlLedgerSql.Instance;
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -1,4 +1,4 @@
-namespace BatchDb.Engine.Dialects;
+namespace BatchDb.Engine.Sql;
 
 /// <summary>What a name refers to in the catalog.</summary>
 internal enum TableKind

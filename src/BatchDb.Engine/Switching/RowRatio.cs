@@ -1,7 +1,7 @@
 using System.Globalization;
 using BatchDb.Engine.Errors;
 
-namespace BatchDb.Engine.WorkTables;
+namespace BatchDb.Engine.Switching;
 
 /// <summary>
 /// The one rule for "a suspiciously small copy": the work table (or file) must hold at least a share of the live rows.

@@ -1,4 +1,4 @@
-namespace BatchDb.Engine.Dialects;
+namespace BatchDb.Engine.Extracts;
 
 /// <summary>
 /// Rows written one at a time into a table through the engine's bulk path (COPY, LOAD DATA), within the

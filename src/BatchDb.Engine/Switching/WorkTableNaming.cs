@@ -1,6 +1,6 @@
 using BatchDb.Engine.Naming;
 
-namespace BatchDb.Engine.WorkTables;
+namespace BatchDb.Engine.Switching;
 
 /// <summary>Default names of the off-screen tables, shortened with a hash when too long for an identifier.</summary>
 internal static class WorkTableNaming

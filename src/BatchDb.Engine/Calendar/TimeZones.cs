@@ -1,6 +1,6 @@
 using BatchDb.Engine.Errors;
 
-namespace BatchDb.Engine.Schedules;
+namespace BatchDb.Engine.Calendar;
 
 /// <summary>Time zones by IANA or Windows id (.NET converts between them on every platform).</summary>
 internal static class TimeZones

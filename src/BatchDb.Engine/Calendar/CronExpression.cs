@@ -1,7 +1,7 @@
 using System.Globalization;
 using BatchDb.Engine.Errors;
 
-namespace BatchDb.Engine.Schedules;
+namespace BatchDb.Engine.Calendar;
 
 /// <summary>
 /// A standard five-field cron expression — minute, hour, day of month, month, day of week — with lists (1,15),

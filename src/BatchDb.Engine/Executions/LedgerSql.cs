@@ -1,7 +1,7 @@
 using BatchDb.Engine.Executions;
 using BatchDb.Engine.Naming;
 
-namespace BatchDb.Engine.Dialects;
+namespace BatchDb.Engine.Executions;
 
 /// <summary>
 /// The engine-specific pieces of the execution ledger's SQL: its DDL, the server's UTC clock, durations,

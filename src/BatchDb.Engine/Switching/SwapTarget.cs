@@ -1,10 +1,9 @@
-using BatchDb.Engine.Dialects;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Partitioning;
-using BatchDb.Engine.ViewSwitching;
+using BatchDb.Engine.Sql;
 
-namespace BatchDb.Engine.WorkTables;
+namespace BatchDb.Engine.Switching;
 
 /// <summary>
 /// What a load or a swap replaces, resolved against the catalog once: one partition of a partitioned table,
@@ -32,7 +31,7 @@ internal sealed record SwapTarget(QualifiedName Table, PartitionInfo? Partition,
         table = await session.ResolveAsync(table, cancellationToken).ConfigureAwait(false);
         if (partitionName is not null)
         {
-            var partition = await session.DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
+            var partition = await session.Require<ISwapSession>().DescribePartitionAsync(table, partitionName, cancellationToken).ConfigureAwait(false);
             var home = partition.PartitionTable ?? table;
             var work = await ResolveWorkTableAsync(session, home, requestedWork, WorkTableNaming.ForPartition(table.Name, partition.Name), cancellationToken).ConfigureAwait(false);
             return new SwapTarget(table, partition, null, work);
@@ -44,7 +43,7 @@ internal sealed record SwapTarget(QualifiedName Table, PartitionInfo? Partition,
                 throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
                     $"The table {table} does not exist.") { Target = table.ToString() };
             case TableKind.View:
-                var view = await session.FindViewSwitchAsync(table, cancellationToken).ConfigureAwait(false)
+                var view = await ViewSwitchControl.FindAsync(session, table, cancellationToken).ConfigureAwait(false)
                     ?? throw new BatchDbException(ErrorIds.ViewSwitchNotFound, BatchDbErrorKind.InvalidOperation,
                         $"{table} is a view that BatchDb does not switch; set one up from a table with Enable-ViewSwitch.") { Target = table.ToString() };
                 if (requestedWork is not null && !string.Equals(requestedWork.Name, view.StandbyTable.Name, StringComparison.OrdinalIgnoreCase))
