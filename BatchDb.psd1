@@ -31,13 +31,17 @@
         'Get-MonthlyPartition'
         'New-MonthlyPartition'
         'Remove-MonthlyPartition'
+        'New-ChangeCapture'
+        'Receive-ChangeCapture'
+        'Get-ChangeCapture'
+        'Remove-ChangeCapture'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('MySQL', 'MariaDB', 'PostgreSQL', 'Batch', 'BulkLoad', 'Partition', 'ETL', 'Scheduling', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('MySQL', 'MariaDB', 'PostgreSQL', 'Batch', 'BulkLoad', 'Partition', 'ETL', 'Scheduling', 'CDC', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/batchdb/BatchDb'
             LicenseUri   = 'https://github.com/batchdb/BatchDb/blob/main/LICENSE'
             ReleaseNotes = 'Help for every cmdlet (Get-Help, with the docs examples), Tab completion of connection, table, partition, batch, encoding and time-zone names, table views that fit 120 columns, Import-WorkTable -LiteralPath, and a PostgreSQL work table can again be created for a partition that was switched before.'

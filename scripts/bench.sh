@@ -4,7 +4,7 @@
 #
 #   bash scripts/bench.sh                      100,000 and 1,000,000 rows, 5 runs, every scenario, both engines
 #   bash scripts/bench.sh --large              adds 10,000,000 rows
-#   bash scripts/bench.sh --sizes 100000 --runs 5 --only load,swap,blocked,naive --engines postgres,mariadb --report PATH
+#   bash scripts/bench.sh --sizes 100000 --runs 5 --only load,swap,blocked,naive,cdc --engines postgres,mariadb --report PATH
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -77,6 +77,20 @@ foreach (var scenario in scenarios.Where(s => options.Scenarios.Contains(s.Name)
     }
 }
 
+// Change capture reads the PostgreSQL server and writes into each engine's staging.
+if (options.Scenarios.Contains("cdc") && contexts.Find(c => c.Server.Provider == BatchDb.Engine.Connections.DatabaseProvider.PostgreSql) is { } postgres)
+{
+    report.Heading(2, "Change capture");
+    report.Paragraph("Receive-ChangeCapture's engine path draining a capture after a burst at the source: every row of a table inserted in one " +
+        "transaction, then every row updated in one transaction (id, UUID, DECIMAL, Japanese text, a timestamp). One run per burst; " +
+        "the rows in staging are checked after each.");
+    foreach (var context in contexts)
+    {
+        await CaptureBenchmark.RunAsync(postgres, context, report);
+        report.Save(options.ReportPath);
+    }
+}
+
 foreach (var context in contexts)
 {
     context.Server.DropStock();

@@ -86,6 +86,8 @@ function Invoke-TestSql {
 # A fresh database (MySQL) or database (PostgreSQL) of that name, dropped first if it exists.
 function New-TestDatabase([string] $Provider, [string] $Name) {
     if ($Provider -eq 'PostgreSql') {
+        # A database with a logical replication slot (a change capture) cannot be dropped, even by force.
+        Invoke-TestSql $Provider "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '$Name'" | Out-Null
         Invoke-TestSql $Provider "DROP DATABASE IF EXISTS $Name WITH (FORCE)"
         Invoke-TestSql $Provider "CREATE DATABASE $Name"
     } else {

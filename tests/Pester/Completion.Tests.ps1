@@ -57,6 +57,20 @@ Describe 'Completion on <_>' -ForEach $engines {
     }
 }
 
+Describe 'Completion of change capture names' -Skip:('PostgreSql' -notin @(Get-TestEngine)) {
+    It 'offers the captures of -Connection, or of -Source where the command has one' {
+        $capture = "cmpl_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        Invoke-TestSql PostgreSql "DROP TABLE IF EXISTS $capture; CREATE TABLE $capture (id int PRIMARY KEY)"
+        $source = Connect-TestServer PostgreSql -Name cmpl-source
+        New-ChangeCapture -Name $capture -Table $capture -Connection $source | Out-Null
+        try {
+            Complete "Get-ChangeCapture -Connection cmpl-source -Name $($capture.Substring(0, 9))" | Should -Be @($capture)
+            Complete "Remove-ChangeCapture -Connection cmpl-source -Name $($capture.Substring(0, 9))" | Should -Be @($capture)
+            Complete "Receive-ChangeCapture -Source cmpl-source -Name $($capture.Substring(0, 9))" | Should -Be @($capture)
+        } finally { Remove-ChangeCapture -Name $capture -Connection $source -Confirm:$false }
+    }
+}
+
 Describe 'Completion without a database' {
     It '-Encoding offers the supported encodings' {
         Complete 'Import-WorkTable -Encoding s' | Should -Be @('shift_jis')

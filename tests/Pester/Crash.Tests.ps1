@@ -129,6 +129,7 @@ Describe 'A server that freezes during Import-WorkTable on <_>' -ForEach $engine
         $frozen.Shell.Streams.Error | Should -HaveCount 1
         $frozen.Shell.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'RunTimedOut,*'
         $frozen.Shell.Streams.Error[0].Exception.Message | Should -Match 'exceeded its timeout of 00:00:05'
+        $frozen.Shell.Streams.Warning | Where-Object Message -Match 'could not be recorded' | Should -BeNullOrEmpty -Because 'the error already says the ledger could not be written'
         $frozen.Shell.Runspace.Dispose(); $frozen.Shell.Dispose()
         Get-TestStockRow $provider $table -Database $database -Warehouse 1 | Should -HaveCount 10
 

@@ -23,6 +23,7 @@ $connectShop = 'Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PO
 $connectBatch = 'Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database batch -Credential $cred -Name batch | Out-Null'
 $connectDwh = 'Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database analytics -Credential $cred -Name dwh | Out-Null'
 $initializeLedger = 'Initialize-BatchSchema -Confirm:$false | Out-Null'
+$connectOnline = 'Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database shop -Credential $cred -Name online | Out-Null'
 $someRuns = @'
 Invoke-BatchJob -Name stock-s01 -ScriptBlock { 'loaded' } -Confirm:$false | Out-Null
 Invoke-BatchJob -Name stock-s02 -ScriptBlock { throw 'upstream file missing' } -Confirm:$false -ErrorAction Ignore | Out-Null
@@ -61,6 +62,81 @@ $DocsFixtures = @{
             Shop MySql 'SELECT SUM(AMOUNT) FROM T_STOCK_P_S01' | Should -Be $seedAfter
             Get-WarehouseSum MySql 1 | Should -Be $seedBefore
         }
+    }
+
+    'New-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
+        Initialize-ShopDatabase PostgreSql
+    } -Prelude $connectOnline -Checks @{
+        1 = {
+            param($r)
+            $r.Output[0].Name | Should -Be 'orders'
+            $r.Output[0].Table | Should -Be 'public.orders'
+            Shop PostgreSql "SELECT s.plugin, p.pubname FROM pg_replication_slots s JOIN pg_publication p ON p.pubname = s.slot_name WHERE s.slot_name = 'batchdb_orders'" | Should -Be 'pgoutput|batchdb_orders'
+        }
+        2 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_order_lines'" | Should -Be '0' }
+    }
+
+    'Receive-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
+        Initialize-ShopDatabase PostgreSql
+        Initialize-BatchDatabase PostgreSql
+        Batch PostgreSql 'CREATE TABLE batch.staging_orders_cdc (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+        Batch PostgreSql 'CREATE TABLE batch.order_changes (change_lsn bigint, change_position int, change_operation char(1), change_time timestamp(6), id uuid, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50), PRIMARY KEY (change_lsn, change_position))'
+    } -Prelude @"
+$connectOnline
+Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database batch -Credential `$cred -Name batch | Out-Null
+Initialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null
+New-ChangeCapture -Name orders -Table orders -Connection online | Out-Null
+New-ChangeCapture -Name order_history -Table orders -Connection online | Out-Null
+"@ -Before @{
+        1 = {
+            Shop PostgreSql @"
+UPDATE orders SET amount = amount + 1 WHERE id IN ('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002');
+DELETE FROM orders WHERE id = '00000000-0000-0000-0000-000000000003';
+INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-0000-0000-0000-000000000001', 99.50, 'paid', '2026-11-30 09:00', '2026-11-30 09:00');
+"@
+        }
+        3 = { 1..3 | ForEach-Object { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' } }
+    } -Checks @{
+        1 = {
+            param($r)
+            $r.Output[0].Inserted, $r.Output[0].Updated, $r.Output[0].Deleted | Should -Be 1, 2, 1
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' |
+                Should -Be (Shop PostgreSql "SELECT COUNT(*), SUM(amount) FROM orders WHERE id IN ('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000061')")
+            Batch PostgreSql 'SELECT COUNT(DISTINCT batch_id) FROM batch.staging_orders_cdc WHERE batch_id IS NOT NULL' | Should -Be '1'
+        }
+        2 = {
+            param($r)
+            $r.Output[0].Changes | Should -Be 4
+            Batch PostgreSql 'SELECT string_agg(change_operation, '''' ORDER BY change_lsn, change_position) FROM batch.order_changes' | Should -Be 'UUDI'
+        }
+        3 = {
+            param($r)
+            $r.Output[0].Transactions | Should -Be 1
+            $r.Output[0].Updated | Should -Be 60
+            Batch PostgreSql "SELECT COUNT(*) FROM batch.batch_executions WHERE batch_name = 'orders-cdc' AND status = 'Succeeded' AND records_processed = 60" | Should -Be '1'
+        }
+        4 = {
+            param($r)
+            $r.Output[0].Transactions | Should -Be 2
+            $r.Output[0].Elapsed.TotalSeconds | Should -BeGreaterOrEqual 3
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+        }
+    }
+
+    'Get-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
+        Initialize-ShopDatabase PostgreSql
+    } -Prelude "$connectOnline`nNew-ChangeCapture -Name orders -Table orders -Connection online | Out-Null" -Before @{
+        2 = { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' }
+    } -Checks @{
+        1 = { param($r) $r.Output.Name | Should -Be 'orders'; $r.Text | Should -Match 'orders\s+public\.orders\s+False' }
+        2 = { param($r) $r.Output[-1] | Should -Be 1 }
+    }
+
+    'Remove-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
+        Initialize-ShopDatabase PostgreSql
+    } -Prelude "$connectOnline`nNew-ChangeCapture -Name orders -Table orders -Connection online | Out-Null`nNew-ChangeCapture -Name orders_old -Table orders -Connection online | Out-Null" -Checks @{
+        1 = { param($r) Shop PostgreSql "SELECT string_agg(slot_name, ',') FROM pg_replication_slots WHERE database = 'shop'" | Should -Be 'batchdb_orders_old' }
+        2 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_orders_old'" | Should -Be '1' }
     }
 
     'Copy-BatchData' = New-DocFixture -Engines PostgreSql -Setup {

@@ -40,6 +40,10 @@ internal static class ErrorIds
     public const string UniqueKeyRequired = "UniqueKeyRequired";
     public const string RowsRejected = "RowsRejected";
     public const string PartitionLayoutInvalid = "PartitionLayoutInvalid";
+    public const string CaptureNotFound = "CaptureNotFound";
+    public const string CaptureExists = "CaptureExists";
+    public const string CaptureBusy = "CaptureBusy";
+    public const string ReplicationNotEnabled = "ReplicationNotEnabled";
     public const string PermissionDenied = "PermissionDenied";
     public const string NotSupported = "NotSupported";
     public const string DatabaseError = "DatabaseError";

@@ -61,13 +61,13 @@ internal static class BatchJobRunner
             if (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 var message = $"Batch '{lease.BatchName}' exceeded its timeout of {timeout} and was stopped.";
-                var unrecorded = await TryCompleteAsync(lease, ExecutionStatus.TimedOut, message, log).ConfigureAwait(false);
+                var unrecorded = await TryCompleteAsync(lease, ExecutionStatus.TimedOut, message).ConfigureAwait(false);
                 throw new BatchDbException(ErrorIds.RunTimedOut, BatchDbErrorKind.TimedOut, message + unrecorded, failure) { Target = lease.BatchName };
             }
 
             if (cancellationToken.IsCancellationRequested)
             {
-                await TryCompleteAsync(lease, ExecutionStatus.Failed, ExecutionRecorder.StoppedMessage, log).ConfigureAwait(false);
+                WarnIfUnrecorded(lease, await TryCompleteAsync(lease, ExecutionStatus.Failed, ExecutionRecorder.StoppedMessage).ConfigureAwait(false), log);
                 throw new OperationCanceledException(cancellationToken);
             }
 
@@ -83,7 +83,7 @@ internal static class BatchJobRunner
 
             if (delay is not { } wait)
             {
-                await TryCompleteAsync(lease, ExecutionStatus.Failed, error, log).ConfigureAwait(false);
+                WarnIfUnrecorded(lease, await TryCompleteAsync(lease, ExecutionStatus.Failed, error).ConfigureAwait(false), log);
                 ExceptionDispatchInfo.Throw(failure);
                 throw failure; // not reached; definite assignment does not follow [DoesNotReturn]
             }
@@ -97,9 +97,10 @@ internal static class BatchJobRunner
 
     /// <summary>
     /// Records how a failed attempt ended. When the ledger cannot be written (its server is the one that failed),
-    /// the attempt's own error stays the one reported; the text returned (and warned) says the record is missing.
+    /// the attempt's own error stays the one reported; the text returned says the record is missing, for the caller
+    /// to add to its error or to warn with, once.
     /// </summary>
-    private static async Task<string> TryCompleteAsync(RunLease lease, ExecutionStatus status, string message, IOperationLog log)
+    private static async Task<string> TryCompleteAsync(RunLease lease, ExecutionStatus status, string message)
     {
         try
         {
@@ -108,9 +109,15 @@ internal static class BatchJobRunner
         }
         catch (BatchDbException ex)
         {
-            var unrecorded = $" It could not be recorded as {status} in the ledger ({ex.Message}); the next run or listing marks it Abandoned.";
+            return $" It could not be recorded as {status} in the ledger ({ex.Message}); the next run or listing marks it Abandoned.";
+        }
+    }
+
+    private static void WarnIfUnrecorded(RunLease lease, string unrecorded, IOperationLog log)
+    {
+        if (unrecorded.Length > 0)
+        {
             log.Warning($"Batch '{lease.BatchName}':{unrecorded}");
-            return unrecorded;
         }
     }
 }

@@ -25,10 +25,10 @@ internal static class CompletionResults
         }
     }
 
-    /// <summary>The -Connection of the command line (an object or a name), else the session's default.</summary>
-    public static BatchDbConnection? ConnectionOf(IDictionary fakeBoundParameters)
+    /// <summary>The -Connection (or <paramref name="parameter"/>) of the command line, an object or a name, else the session's default.</summary>
+    public static BatchDbConnection? ConnectionOf(IDictionary fakeBoundParameters, string parameter = "Connection")
     {
-        var value = fakeBoundParameters.Contains("Connection") ? fakeBoundParameters["Connection"] : null;
+        var value = fakeBoundParameters.Contains(parameter) ? fakeBoundParameters[parameter] : null;
         value = value is PSObject wrapped ? wrapped.BaseObject : value;
         return value switch
         {

@@ -83,7 +83,7 @@ internal sealed class PostgreSqlDialect : Dialect
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgreSqlSession(connection);
+            return new PostgreSqlSession(connection, connectionString);
         }
         catch (Exception ex) when (ex is NpgsqlException or PostgresException)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BatchDb.Engine.Aggregates;
+using BatchDb.Engine.Cdc;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
 using BatchDb.Engine.Extracts;
@@ -17,8 +18,9 @@ namespace BatchDb.Engine.Dialects.PostgreSql;
 /// A PostgreSQL session: plumbing, name resolution and catalog look-ups. Loading, definitions and the
 /// partition swap are in the other parts.
 /// </summary>
-internal sealed partial class PostgreSqlSession(NpgsqlConnection connection) : DatabaseSession, ISwapSession, IWorkTableSession, IViewSwitchSession,
-    IRangePartitionSession, ILedgerSession, IUpsertSession, IBulkCopySession
+/// <param name="connectionString">The session's connection string, for the replication connection a change stream opens beside it.</param>
+internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, string connectionString) : DatabaseSession, ISwapSession, IWorkTableSession,
+    IViewSwitchSession, IRangePartitionSession, ILedgerSession, IUpsertSession, IBulkCopySession, IChangeStreamSession
 {
     /// <summary>The CHECK constraint that proves a work table's rows fit its partition, so ATTACH skips its scan.</summary>
     internal const string BoundConstraint = "batchdb_partition_bound";

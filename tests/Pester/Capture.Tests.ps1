@@ -1,0 +1,286 @@
+# Change capture from PostgreSQL logical replication into staging on both engines: what arrives, exactly once,
+# the refusals, and receivers killed with kill -9 while the source keeps writing.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    $destinations = @(Get-TestEngine)
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/BatchDb.TestHelpers.psm1" -Force
+    Import-BuiltBatchDb
+    New-TestDatabase PostgreSql cdc_source
+    $online = Connect-BatchDb -Provider PostgreSql -ConnectionString (Get-TestConnectionString PostgreSql cdc_source) -Name cdc-online
+    function Source([string] $Sql) { Invoke-TestSql PostgreSql -Database cdc_source $Sql }
+
+    # The source's columns: key, UUID, DECIMAL, text, time-zone-aware and local timestamps, boolean.
+    function New-SourceTable([string] $Name, [string] $Key = 'PRIMARY KEY') {
+        Source "DROP TABLE IF EXISTS $Name; CREATE TABLE $Name (id int $Key, code uuid, amount numeric(15,2), note text, placed_at timestamptz, local_at timestamp(6), paid boolean)"
+    }
+
+    # Staging tables are in the database named by $stagingDatabase of the calling Describe block.
+    function New-Staging([string] $Provider, [string] $Name, [switch] $ChangeLog) {
+        $log = if (-not $ChangeLog) { '' } elseif ($Provider -eq 'PostgreSql') { 'change_lsn bigint, change_position int, change_operation char(1), change_time timestamp(6), ' } else { 'change_lsn BIGINT, change_position INT, change_operation CHAR(1), change_time DATETIME(6), ' }
+        $key = if ($ChangeLog) { 'PRIMARY KEY (change_lsn, change_position)' } else { 'PRIMARY KEY (id)' }
+        $columns = if ($Provider -eq 'PostgreSql') { 'id int, code uuid, amount numeric(15,2), note text, placed_at timestamptz, local_at timestamp(6), paid boolean, batch_id bigint' }
+                   else { 'id INT, code CHAR(36), amount DECIMAL(15,2), note TEXT, placed_at DATETIME(6), local_at DATETIME(6), paid TINYINT(1), batch_id BIGINT' }
+        Invoke-TestSql $Provider -Database $stagingDatabase "DROP TABLE IF EXISTS $Name; CREATE TABLE $Name ($log$columns, $key)"
+    }
+
+    # Rows as text that reads the same from both engines (UTC times, '-' for NULL), ordered by id.
+    function Get-SourceRow([string] $Table) {
+        Source "SELECT id, coalesce(code::text, '-'), coalesce(amount::text, '-'), coalesce(note, '-'), coalesce(to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '-'), coalesce(to_char(local_at, 'YYYY-MM-DD HH24:MI:SS.US'), '-'), coalesce(paid::int::text, '-') FROM $Table ORDER BY id"
+    }
+
+    function Get-StagedRow([string] $Provider, [string] $Table) {
+        if ($Provider -eq 'PostgreSql') {
+            Invoke-TestSql PostgreSql -Database $stagingDatabase "SET TimeZone = 'UTC'; SELECT id, coalesce(code::text, '-'), coalesce(amount::text, '-'), coalesce(note, '-'), coalesce(to_char(placed_at, 'YYYY-MM-DD HH24:MI:SS.US'), '-'), coalesce(to_char(local_at, 'YYYY-MM-DD HH24:MI:SS.US'), '-'), coalesce(paid::int::text, '-') FROM $Table ORDER BY id"
+        } else {
+            Invoke-TestSql MySql -Database $stagingDatabase "SELECT id, COALESCE(code, '-'), COALESCE(CAST(amount AS CHAR), '-'), COALESCE(note, '-'), COALESCE(DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:%s.%f'), '-'), COALESCE(DATE_FORMAT(local_at, '%Y-%m-%d %H:%i:%s.%f'), '-'), COALESCE(CAST(paid AS CHAR), '-') FROM $Table ORDER BY id"
+        }
+    }
+
+    function Remove-TestCapture([string] $Name) {
+        Source "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'batchdb_$Name'" | Out-Null
+        Source "DROP PUBLICATION IF EXISTS batchdb_$Name"
+    }
+}
+
+Describe 'Change capture into <_> staging' -ForEach $destinations {
+    BeforeAll {
+        $provider = $_
+        $stagingDatabase = 'cdc_staging'
+        New-TestDatabase $provider cdc_staging
+        $staging = Connect-BatchDb -Provider $provider -ConnectionString (Get-TestConnectionString $provider cdc_staging) -Name "cdc-staging-$provider"
+        Initialize-BatchSchema -Connection $staging -Confirm:$false | Out-Null
+        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+    }
+
+    BeforeEach {
+        $name = "c_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-SourceTable $name
+        New-Staging $provider "${name}_mirror"
+        New-Staging $provider "${name}_log" -ChangeLog
+        New-ChangeCapture -Name $name -Table $name -Connection $online | Out-Null
+        New-ChangeCapture -Name "${name}_l" -Table $name -Connection $online | Out-Null
+    }
+
+    AfterEach { Remove-TestCapture $name; Remove-TestCapture "${name}_l" }
+
+    It 'applies inserts, updates, a key change, deletes, NULLs, decimals, timestamps, UUIDs and Japanese text, each once' {
+        Source @"
+INSERT INTO $name VALUES (1, gen_random_uuid(), 1.50, '一つ目の注文', '2026-11-30 09:00:00.123456+09', '2026-11-30 09:00:00.5', true),
+    (2, NULL, NULL, NULL, NULL, NULL, NULL), (3, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1234567890123.99, 'quote '' and "double", comma', now(), localtimestamp, false);
+UPDATE $name SET note = '更新しました', amount = amount * 2 WHERE id = 1;
+UPDATE $name SET id = 30 WHERE id = 3;
+DELETE FROM $name WHERE id = 2;
+BEGIN; INSERT INTO $name VALUES (99, NULL, 9, 'rolled back', NULL, NULL, NULL); ROLLBACK;
+"@
+        # Two sessions whose transactions interleave: the one that commits first is applied first.
+        $slow = Start-ThreadJob -ArgumentList "$PSScriptRoot/BatchDb.TestHelpers.psm1", $name -ScriptBlock {
+            param($helpers, $table)
+            Import-Module $helpers
+            Invoke-TestSql PostgreSql -Database cdc_source "BEGIN; INSERT INTO $table VALUES (10, NULL, 10, 'slow', NULL, NULL, NULL); SELECT pg_sleep(1.5); UPDATE $table SET note = 'slow last' WHERE id = 1; COMMIT;"
+        }
+        Start-Sleep -Milliseconds 500
+        Source "BEGIN; INSERT INTO $name VALUES (20, NULL, 20, 'fast', NULL, NULL, NULL); UPDATE $name SET note = 'fast' WHERE id = 1; COMMIT;"
+        $slow | Wait-Job | Receive-Job | Out-Null
+
+        $mirror = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging
+        $mirror.Transactions | Should -Be 6
+        $mirror.Inserted, $mirror.Updated, $mirror.Deleted | Should -Be 5, 4, 1
+        Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+        (Get-StagedRow $provider "${name}_mirror")[0] | Should -BeLike '1|*|3.00|slow last|2026-11-30 00:00:00.123456|2026-11-30 09:00:00.500000|1'
+        Invoke-TestSql $provider -Database cdc_staging "SELECT COUNT(*) FROM ${name}_mirror WHERE batch_id = $($mirror.BatchId)" | Should -Be '4'
+
+        $again = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging
+        $again.Changes | Should -Be 0
+        $again.FromLsn | Should -Be $mirror.ToLsn
+        Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+
+        $log = Receive-ChangeCapture -Name "${name}_l" -Source $online -Table "${name}_log" -Mode ChangeLog -Connection $staging
+        $log.Changes | Should -Be 10
+        Invoke-TestSql $provider -Database cdc_staging "SELECT change_operation, id FROM ${name}_log ORDER BY change_lsn, change_position" |
+            Should -Be 'I|1', 'I|2', 'I|3', 'U|1', 'U|30', 'D|2', 'I|20', 'U|1', 'I|10', 'U|1'
+        Invoke-TestSql $provider -Database cdc_staging "SELECT COUNT(*) FROM ${name}_log WHERE note = 'rolled back'" | Should -Be '0'
+        Invoke-TestSql $provider -Database cdc_staging "SELECT COUNT(*) FROM $ledger WHERE batch_name LIKE 'Receive-ChangeCapture $name%' AND status = 'Succeeded'" | Should -Be '3'
+    }
+
+    It 'empties the mirror on TRUNCATE and logs it once' {
+        Source "INSERT INTO $name SELECT g, NULL, g, NULL, NULL, NULL, NULL FROM generate_series(1, 5) g; TRUNCATE $name; INSERT INTO $name VALUES (7, NULL, 7, 'after', NULL, NULL, NULL)"
+        (Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging).Truncated | Should -Be 1
+        Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+        Receive-ChangeCapture -Name "${name}_l" -Source $online -Table "${name}_log" -Mode ChangeLog -Connection $staging | Out-Null
+        Invoke-TestSql $provider -Database cdc_staging "SELECT change_operation, COUNT(*) FROM ${name}_log GROUP BY change_operation ORDER BY 1" | Should -Be 'I|6', 'T|1'
+    }
+
+    It 'stops before a source column staging lacks, and applies it once the column is there' {
+        Source "INSERT INTO $name VALUES (1, NULL, 1, 'before', NULL, NULL, NULL); ALTER TABLE $name ADD COLUMN channel text; INSERT INTO $name VALUES (2, NULL, 2, 'after', NULL, NULL, NULL, 'web')"
+        $before = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging -MaxChanges 1
+        $before.Inserted | Should -Be 1
+        { Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*has no column channel*position is unchanged*"
+        Invoke-TestSql $provider -Database cdc_staging "SELECT COUNT(*) FROM ${name}_mirror" | Should -Be '1'
+
+        $text = if ($provider -eq 'PostgreSql') { 'text' } else { 'VARCHAR(20)' }
+        Invoke-TestSql $provider -Database cdc_staging "ALTER TABLE ${name}_mirror ADD COLUMN channel $text"
+        $after = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging
+        $after.FromLsn | Should -Be $before.ToLsn
+        $after.Inserted | Should -Be 1
+        Invoke-TestSql $provider -Database cdc_staging "SELECT id, channel FROM ${name}_mirror WHERE id = 2" | Should -Be '2|web'
+    }
+}
+
+Describe 'Change capture refusals' {
+    It 'refuses a table without a primary key and with REPLICA IDENTITY DEFAULT' {
+        New-SourceTable nokey -Key ''
+        { New-ChangeCapture -Name nokey -Table nokey -Connection $online -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*has no primary key and REPLICA IDENTITY DEFAULT*REPLICA IDENTITY FULL*'
+        Source "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_nokey'" | Should -Be '0'
+        Source "SELECT COUNT(*) FROM pg_publication WHERE pubname = 'batchdb_nokey'" | Should -Be '0'
+    }
+
+    It 'refuses a name that cannot name a slot, a second capture of the same name, and a missing one' {
+        New-SourceTable named
+        { New-ChangeCapture -Name 'Bad-Name' -Table named -Connection $online -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'Bad-Name' is not a capture name*"
+        New-ChangeCapture -Name named -Table named -Connection $online | Out-Null
+        try {
+            $err = { New-ChangeCapture -Name named -Table named -Connection $online -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'CaptureExists,*'
+        } finally { Remove-ChangeCapture -Name named -Connection $online -Confirm:$false }
+        $err = { Remove-ChangeCapture -Name named -Connection $online -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CaptureNotFound,*'
+        Source "SELECT COUNT(*) FROM pg_publication WHERE pubname = 'batchdb_named'" | Should -Be '0'
+    }
+
+    It 'refuses a second receiver of the same capture while one is receiving' {
+        New-SourceTable busy
+        Source 'CREATE TABLE busy_mirror (LIKE busy INCLUDING ALL, batch_id bigint)'
+        Initialize-BatchSchema -Connection $online -Confirm:$false | Out-Null
+        New-ChangeCapture -Name busy -Table busy -Connection $online | Out-Null
+        $first = New-TestPowerShell PostgreSql
+        try {
+            $first.AddScript("`$c = Connect-BatchDb -Provider PostgreSql -ConnectionString '$(Get-TestConnectionString PostgreSql cdc_source)'; Receive-ChangeCapture -Name busy -Table busy_mirror -Source `$c -Connection `$c -Continuous -MaxDuration '00:00:20'") | Out-Null
+            $running = $first.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(15)
+            while ((Source "SELECT active FROM pg_replication_slots WHERE slot_name = 'batchdb_busy'") -ne 't' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            # Under another batch name: the same one would already be refused by the ledger's run lock (BatchAlreadyRunning).
+            $err = { Receive-ChangeCapture -Name busy -Table busy_mirror -Source $online -Connection $online -BatchName second-receiver -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'CaptureBusy,*'
+            $err.Exception.Message | Should -BeLike "*'busy' is being received by another session*"
+            $first.Stop()
+        } finally {
+            $first.Dispose()
+            Remove-TestCapture busy
+        }
+    }
+
+    It 'refuses a login without the REPLICATION attribute, naming the fix' {
+        # A database of its own, without a ledger the login could not use.
+        New-TestDatabase PostgreSql cdc_guarded
+        Invoke-TestSql PostgreSql "DROP ROLE IF EXISTS cdc_reader; CREATE ROLE cdc_reader LOGIN PASSWORD 'cdc-reader'"
+        Invoke-TestSql PostgreSql -Database cdc_guarded 'CREATE TABLE guarded (id int PRIMARY KEY); ALTER TABLE guarded OWNER TO cdc_reader; GRANT CREATE ON DATABASE cdc_guarded TO cdc_reader'
+        $setting = Get-TestServerSetting PostgreSql
+        $reader = Connect-BatchDb -Provider PostgreSql -ConnectionString "Host=$($setting.Server);Port=$($setting.Port);Database=cdc_guarded;Username=cdc_reader;Password=cdc-reader" -Name cdc-reader
+        $err = { New-ChangeCapture -Name guarded -Table guarded -Connection $reader -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+        $err.Exception.Message | Should -BeLike '*cdc_reader may not read replication slots*ALTER ROLE "cdc_reader" REPLICATION*'
+        Disconnect-BatchDb -Connection $reader
+        Invoke-TestSql PostgreSql -Database cdc_guarded "SELECT COUNT(*) FROM pg_publication WHERE pubname = 'batchdb_guarded'" | Should -Be '0'
+    }
+
+    It 'says that MySQL and MariaDB have no change capture' -Skip:('MySql' -notin @(Get-TestEngine)) {
+        $mysql = Connect-BatchDb -Provider MySql -ConnectionString (Get-TestConnectionString MySql) -Name cdc-mysql
+        $err = { Get-ChangeCapture -Connection $mysql -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotSupported,*'
+        $err.Exception.Message | Should -Be 'Change capture from logical replication is not supported on MariaDB.'
+    }
+
+    It 'warns about a capture that keeps more WAL than the threshold' {
+        New-SourceTable kept
+        New-ChangeCapture -Name kept -Table kept -Connection $online | Out-Null
+        try {
+            Source 'INSERT INTO kept SELECT g, NULL, g, repeat(''x'', 100), NULL, NULL, NULL FROM generate_series(1, 1000) g'
+            $capture = Get-ChangeCapture -Name kept -Connection $online -WarningRetainedBytes 10000 -WarningVariable warnings -WarningAction SilentlyContinue
+            $capture.RetainedBytes | Should -BeGreaterThan 10000
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike "*'kept' keeps * KiB of WAL*Receive-ChangeCapture*Remove-ChangeCapture*"
+            Get-ChangeCapture -Name kept -Connection $online -WarningVariable none -WarningAction SilentlyContinue | Out-Null
+            $none | Should -BeNullOrEmpty
+        } finally { Remove-TestCapture kept }
+    }
+}
+
+Describe 'A receiver killed with kill -9 while the source writes, into <_> staging' -ForEach $destinations {
+    BeforeAll {
+        $provider = $_
+        $stagingDatabase = 'cdc_kill'
+        New-TestDatabase $provider cdc_kill
+        $staging = Connect-BatchDb -Provider $provider -ConnectionString (Get-TestConnectionString $provider cdc_kill) -Name "cdc-kill-$provider"
+        Initialize-BatchSchema -Connection $staging -Confirm:$false | Out-Null
+    }
+
+    It 'loses nothing and applies nothing twice across 10 kills' {
+        $name = "k_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-SourceTable $name
+        New-Staging $provider "${name}_mirror"
+        New-Staging $provider "${name}_log" -ChangeLog
+        New-ChangeCapture -Name $name -Table $name -Connection $online | Out-Null
+        New-ChangeCapture -Name "${name}_l" -Table $name -Connection $online | Out-Null
+        try {
+            # 400 transactions of 50 changes each: inserts, updates, deletes and re-inserts of the same keys.
+            $statements = foreach ($t in 0..99) {
+                $from = $t * 50 + 1; $to = $from + 49
+                "INSERT INTO $name SELECT g, gen_random_uuid(), g * 1.25, '注文 ' || g, now(), localtimestamp, g % 2 = 0 FROM generate_series($from, $to) g;"
+                "UPDATE $name SET amount = amount + 1, note = note || ' 改' WHERE id BETWEEN $from AND $to;"
+                "DELETE FROM $name WHERE id BETWEEN $from AND $to AND id % 5 = 0;"
+                "INSERT INTO $name SELECT g, NULL, g, 'again', NULL, NULL, NULL FROM generate_series($from, $to) g WHERE g % 5 = 0;"
+                'SELECT pg_sleep(0.2);'
+            }
+            $changes = 100 * (50 + 50 + 10 + 10)
+            $writer = Start-ThreadJob -ArgumentList "$PSScriptRoot/BatchDb.TestHelpers.psm1", ($statements -join "`n") -ScriptBlock {
+                param($helpers, $sql)
+                Import-Module $helpers
+                Invoke-TestSql PostgreSql -Database cdc_source $sql
+            }
+            $receive = @(
+                '$ErrorActionPreference = "Stop"'
+                "Import-Module '$(Get-TestModulePath)'"
+                "`$online = Connect-BatchDb -Provider PostgreSql -ConnectionString '$(Get-TestConnectionString PostgreSql cdc_source)'"
+                "`$staging = Connect-BatchDb -Provider $provider -ConnectionString '$(Get-TestConnectionString $provider cdc_kill)'"
+                "while (`$true) {"
+                "  Receive-ChangeCapture -Name $name -Source `$online -Table ${name}_mirror -Connection `$staging -Continuous -MaxDuration '00:00:02' | Out-Null"
+                "  Receive-ChangeCapture -Name ${name}_l -Source `$online -Table ${name}_log -Mode ChangeLog -Connection `$staging -Continuous -MaxDuration '00:00:02' | Out-Null"
+                "}"
+            ) -join "`n"
+            $script = Join-Path $TestDrive "receive-$provider.ps1"
+            Set-Content $script $receive
+            $repository = (Resolve-Path "$PSScriptRoot/../..").Path
+            $random = [Random]::new(2026)
+            foreach ($kill in 1..10) {
+                $process = Start-Process dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $script -WorkingDirectory $repository -PassThru `
+                    -RedirectStandardOutput (Join-Path $TestDrive "receiver-$provider-$kill.out") -RedirectStandardError (Join-Path $TestDrive "receiver-$provider-$kill.err")
+                Start-Sleep -Milliseconds $random.Next(2500, 6000)
+                $process.Kill($true)
+                $process.WaitForExit()
+            }
+            $writer | Wait-Job | Receive-Job | Out-Null
+            # The server notices a killed receiver's connection is gone before its slot can be read again.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ((Source "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name LIKE 'batchdb_$name%' AND active") -ne '0' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+
+            Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging | Out-Null
+            Receive-ChangeCapture -Name "${name}_l" -Source $online -Table "${name}_log" -Mode ChangeLog -Connection $staging | Out-Null
+            Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+            Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(*) FROM ${name}_log" | Should -Be "$changes"
+            Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(*) FROM (SELECT change_lsn, change_position FROM ${name}_log GROUP BY change_lsn, change_position HAVING COUNT(*) > 1) d" | Should -Be '0'
+            Invoke-TestSql $provider -Database cdc_kill "SELECT change_operation, COUNT(*) FROM ${name}_log GROUP BY change_operation ORDER BY 1" | Should -Be 'D|1000', 'I|6000', 'U|5000'
+            # The kills cut runs short (left Running in the ledger), and several receivers each applied a share.
+            $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+            [int](Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(*) FROM $ledger WHERE batch_name LIKE 'Receive-ChangeCapture $name%' AND status <> 'Succeeded'") | Should -BeGreaterOrEqual 5
+            [int](Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(DISTINCT batch_id) FROM ${name}_log") | Should -BeGreaterOrEqual 3
+        } finally {
+            Remove-TestCapture $name
+            Remove-TestCapture "${name}_l"
+        }
+    }
+}
