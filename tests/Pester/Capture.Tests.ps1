@@ -113,6 +113,29 @@ BEGIN; INSERT INTO $name VALUES (99, NULL, 9, 'rolled back', NULL, NULL, NULL); 
         Invoke-TestSql $provider -Database cdc_staging "SELECT change_operation, COUNT(*) FROM ${name}_log GROUP BY change_operation ORDER BY 1" | Should -Be 'I|6', 'T|1'
     }
 
+    It 'rolls back when the staging session is killed mid-transaction, and applies the transaction once on the next run' {
+        Source "INSERT INTO $name SELECT g, gen_random_uuid(), g, repeat('x', 200), now(), NULL, true FROM generate_series(1, 300000) g"
+        $ps = New-TestPowerShell PostgreSql
+        $null = $ps.AddScript("Receive-ChangeCapture -Name $name -Table ${name}_mirror -Source (Connect-BatchDb -Provider PostgreSql -ConnectionString '$(Get-TestConnectionString PostgreSql cdc_source)') -Connection (Connect-BatchDb -Provider $provider -ConnectionString '$(Get-TestConnectionString $provider cdc_staging)')")
+        $handle = $ps.BeginInvoke()
+        # The session applying the transaction: the one whose open transaction has written many rows.
+        $find = if ($provider -eq 'PostgreSql') { "SELECT pid FROM pg_stat_activity WHERE datname = 'cdc_staging' AND query ILIKE '%${name}_mirror%' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()" }
+                else { 'SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX WHERE trx_rows_modified > 5000' }
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        do { $id = Invoke-TestSql $provider -Database cdc_staging $find | Select-Object -First 1 } until ($id -or [DateTime]::UtcNow -gt $deadline)
+        $id | Should -Not -BeNullOrEmpty -Because 'the receive must still be applying the 300,000-row transaction'
+        if ($provider -eq 'PostgreSql') { Invoke-TestSql $provider "SELECT pg_terminate_backend($id)" | Out-Null } else { Invoke-TestSql $provider "KILL $id" | Out-Null }
+        $ps.EndInvoke($handle) | Should -BeNullOrEmpty
+        $ps.Streams.Error | Should -HaveCount 1
+        $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        Invoke-TestSql $provider -Database $stagingDatabase "SELECT COUNT(*) FROM ${name}_mirror" | Should -Be '0'
+
+        $again = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging
+        $again.Inserted | Should -Be 300000
+        Invoke-TestSql $provider -Database $stagingDatabase "SELECT COUNT(*), SUM(id) FROM ${name}_mirror" | Should -Be '300000|45000150000'
+    }
+
     It 'stops before a source column staging lacks, and applies it once the column is there' {
         Source "INSERT INTO $name VALUES (1, NULL, 1, 'before', NULL, NULL, NULL); ALTER TABLE $name ADD COLUMN channel text; INSERT INTO $name VALUES (2, NULL, 2, 'after', NULL, NULL, NULL, 'web')"
         $before = Receive-ChangeCapture -Name $name -Source $online -Table "${name}_mirror" -Connection $staging -MaxChanges 1

@@ -96,6 +96,7 @@ INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-000
 "@
         }
         3 = { 1..3 | ForEach-Object { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' } }
+        5 = { Shop PostgreSql "UPDATE orders SET amount = amount + 5, updated_at = '2026-11-30 10:00' WHERE id = '00000000-0000-0000-0000-000000000010'" }
     } -Checks @{
         1 = {
             param($r)
@@ -120,6 +121,13 @@ INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-000
             $r.Output[0].Transactions | Should -Be 2
             $r.Output[0].Elapsed.TotalSeconds | Should -BeGreaterOrEqual 3
             Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+        }
+        5 = {
+            param($r)
+            @($r.Output).Count | Should -BeGreaterThan 0
+            $r.Output[0].Table | Should -Be 'batch.daily_sales'
+            Batch PostgreSql 'SELECT SUM(order_count), SUM(total_sales) FROM batch.daily_sales' | Should -Be (Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc')
+            Batch PostgreSql 'SELECT SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT SUM(amount) FROM orders')
         }
     }
 

@@ -32,7 +32,8 @@ internal sealed class ChangeApplier(
     private const int ProgressEveryChanges = 1000;
 
     private readonly IUpsertSession _upserts = target.Require<IUpsertSession>();
-    private readonly Dictionary<ChangeKind, long> _counts = new() { [ChangeKind.Insert] = 0, [ChangeKind.Update] = 0, [ChangeKind.Delete] = 0, [ChangeKind.Truncate] = 0 };
+    private readonly Dictionary<ChangeKind, long> _counts = NoChanges();
+    private readonly Dictionary<ChangeKind, long> _open = NoChanges();
     private readonly List<object?[]> _pending = [];
     private readonly Dictionary<string, int> _pendingKeys = new(StringComparer.Ordinal);
     private Pending _pendingKind;
@@ -43,6 +44,7 @@ internal sealed class ChangeApplier(
 
     public int Transactions { get; private set; }
 
+    /// <summary>The changes of committed transactions.</summary>
     public long Changes => _counts.Values.Sum();
 
     public ulong? LastLsn { get; private set; }
@@ -99,8 +101,8 @@ internal sealed class ChangeApplier(
             }
         }
 
-        _counts[kind]++;
-        var changes = Changes;
+        _open[kind]++;
+        var changes = Changes + _open.Values.Sum();
         if (changes % ProgressEveryChanges == 0)
         {
             progress?.Report(new OperationProgress($"Receiving changes of capture {request.Name} into {table}", $"{changes:N0} changes applied", -1));
@@ -117,6 +119,12 @@ internal sealed class ChangeApplier(
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await ledger.SaveWatermarkAsync(positionSource, table.ToString(), new Watermark(PositionColumn, (long)_commitLsn), batchId, cancellationToken).ConfigureAwait(false);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var kind in _open.Keys.ToList())
+        {
+            _counts[kind] += _open[kind];
+            _open[kind] = 0;
+        }
+
         Transactions++;
         (LastLsn, LastCommitTimeUtc) = (_commitLsn, _commitTime);
     }
@@ -124,8 +132,16 @@ internal sealed class ChangeApplier(
     public Task RollBackAsync()
     {
         ClearPending();
+        foreach (var kind in _open.Keys.ToList())
+        {
+            _open[kind] = 0;
+        }
+
         return target.RollBackQuietlyAsync();
     }
+
+    private static Dictionary<ChangeKind, long> NoChanges() =>
+        new() { [ChangeKind.Insert] = 0, [ChangeKind.Update] = 0, [ChangeKind.Delete] = 0, [ChangeKind.Truncate] = 0 };
 
     /// <summary>
     /// Adds a row to the statement being gathered, which is sent first when it is of another kind, so that changes
