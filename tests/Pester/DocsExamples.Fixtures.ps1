@@ -66,14 +66,27 @@ $DocsFixtures = @{
 
     'New-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
         Initialize-ShopDatabase PostgreSql
-    } -Prelude $connectOnline -Checks @{
+        Initialize-BatchDatabase PostgreSql
+        Batch PostgreSql 'CREATE TABLE batch.staging_orders_cdc (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+    } -Prelude @"
+$connectOnline
+Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database batch -Credential `$cred -Name batch | Out-Null
+Initialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null
+"@ -Checks @{
         1 = {
             param($r)
             $r.Output[0].Name | Should -Be 'orders'
             $r.Output[0].Table | Should -Be 'public.orders'
             Shop PostgreSql "SELECT s.plugin, p.pubname FROM pg_replication_slots s JOIN pg_publication p ON p.pubname = s.slot_name WHERE s.slot_name = 'batchdb_orders'" | Should -Be 'pgoutput|batchdb_orders'
         }
-        2 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_order_lines'" | Should -Be '0' }
+        2 = {
+            param($r)
+            $r.Output[0].Name | Should -Be 'order_mirror'
+            $r.Output[1].FromLsn | Should -Not -BeNullOrEmpty
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+            Batch PostgreSql "SELECT COUNT(DISTINCT batch_id) FROM batch.staging_orders_cdc" | Should -Be '1'
+        }
+        3 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_order_lines'" | Should -Be '0' }
     }
 
     'Receive-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {

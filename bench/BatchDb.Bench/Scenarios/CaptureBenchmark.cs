@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using BatchDb.Bench.Infrastructure;
+using BatchDb.Bench.Measurement;
 using BatchDb.Bench.Reporting;
 using BatchDb.Engine.Cdc;
 using BatchDb.Engine.Diagnostics;
@@ -8,8 +10,8 @@ namespace BatchDb.Bench.Scenarios;
 
 /// <summary>
 /// Change capture from the PostgreSQL server into staging on each engine: a burst of inserts, then of updates, each
-/// one source transaction, received by Receive-ChangeCapture's engine path; changes applied per second and the
-/// largest managed heap seen while receiving.
+/// one source transaction, received by Receive-ChangeCapture's engine path (changes applied per second, the largest
+/// managed heap seen while receiving); then the lag of a continuous receive while the source writes steadily.
 /// </summary>
 internal static class CaptureBenchmark
 {
@@ -17,6 +19,9 @@ internal static class CaptureBenchmark
     private const string SourceTable = "cdc_bench";
     private const string Staging = "cdc_bench_mirror";
     private const double TargetChangesPerSecond = 30_000;
+    private const int LagChangesPerSecond = 5_000;
+    private const int RowsPerLagTransaction = 10;
+    private static readonly TimeSpan LagWriting = TimeSpan.FromSeconds(20);
 
     public static async Task RunAsync(BenchContext source, BenchContext destination, MarkdownReport report)
     {
@@ -27,13 +32,7 @@ internal static class CaptureBenchmark
         var targets = new List<string>();
         foreach (var size in destination.Options.Sizes)
         {
-            source.Server.Execute($"DROP TABLE IF EXISTS {SourceTable}; CREATE TABLE {SourceTable} (id int PRIMARY KEY, code uuid, amount numeric(15,2), note text, placed_at timestamptz)");
-            server.Execute($"DROP TABLE IF EXISTS {Staging}");
-            server.Execute(server.Provider == Engine.Connections.DatabaseProvider.PostgreSql
-                ? $"CREATE TABLE {Staging} (id int PRIMARY KEY, code uuid, amount numeric(15,2), note text, placed_at timestamptz, batch_id bigint)"
-                : $"CREATE TABLE {Staging} (id INT PRIMARY KEY, code CHAR(36), amount DECIMAL(15,2), note TEXT, placed_at DATETIME(6), batch_id BIGINT)");
-            await RemoveCaptureAsync(source);
-            await ChangeCaptures.CreateAsync(source.Connection, Capture, SourceTable, CancellationToken.None);
+            await CreateTablesAndCaptureAsync(source, destination);
             try
             {
                 var bursts = new (string Name, string Sql, Func<string> Check, string Expected)[]
@@ -62,14 +61,110 @@ internal static class CaptureBenchmark
             }
             finally
             {
-                await RemoveCaptureAsync(source);
-                source.Server.Execute($"DROP TABLE IF EXISTS {SourceTable}");
-                server.Execute($"DROP TABLE IF EXISTS {Staging}");
+                await DropTablesAndCaptureAsync(source, destination);
             }
         }
 
         report.Table(["Rows", "Burst", "Receive-ChangeCapture", "Changes/s", "Peak managed heap"], rows);
+
+        await CreateTablesAndCaptureAsync(source, destination);
+        try
+        {
+            destination.Say($"capture: lag while the source writes {LagChangesPerSecond:N0} changes/s");
+            var (lags, catchUp, written) = await LagAsync(source, destination);
+            report.Paragraph($"Lag while the source commits {LagChangesPerSecond / RowsPerLagTransaction:N0} transactions of {RowsPerLagTransaction} rows per second " +
+                $"for {LagWriting.TotalSeconds:N0} s ({written:N0} changes) and `Receive-ChangeCapture -Continuous` applies them; the lag is the time since the " +
+                "newest row in staging was written at the source, sampled every 100 ms.");
+            report.Table(["Lag p50", "Lag p99", "Lag max", "Back to zero after the source stops"],
+                [[MarkdownReport.Milliseconds(Samples.Median(lags)), MarkdownReport.Milliseconds(Samples.Percentile(lags, 99)), MarkdownReport.Milliseconds(lags.Max()),
+                  MarkdownReport.Seconds(catchUp.TotalSeconds)]]);
+            targets.Add($"Lag back to zero {MarkdownReport.Seconds(catchUp.TotalSeconds)} after the source stops (target ≤ 5 s: {MarkdownReport.Verdict(catchUp.TotalSeconds <= 5)}).");
+        }
+        finally
+        {
+            await DropTablesAndCaptureAsync(source, destination);
+        }
+
         report.Bullets(targets);
+    }
+
+    /// <summary>
+    /// The source commits at a steady rate while a continuous receive runs; returns the lag samples (ms), the time
+    /// from the source's last commit until staging holds every row, and the changes written.
+    /// </summary>
+    private static async Task<(List<double> Lags, TimeSpan CatchUp, long Written)> LagAsync(BenchContext source, BenchContext destination)
+    {
+        using var stopping = new CancellationTokenSource();
+        var receiving = Task.Run(() => ChangeCaptures.ReceiveAsync(destination.Connection,
+            new ReceiveRequest { Source = source.Connection, Name = Capture, Table = Staging, Continuous = true }, null, null, NullOperationLog.Instance, stopping.Token));
+        var lags = new List<double>();
+        var newest = destination.Server.Provider == Engine.Connections.DatabaseProvider.PostgreSql
+            ? $"SELECT EXTRACT(EPOCH FROM clock_timestamp() - MAX(placed_at)) * 1000 FROM {Staging}"
+            : $"SELECT TIMESTAMPDIFF(MICROSECOND, MAX(placed_at), UTC_TIMESTAMP(6)) / 1000 FROM {Staging}";
+        var written = 0;
+        using (var writer = source.Server.Open())
+        {
+            var clock = Stopwatch.StartNew();
+            var nextSample = TimeSpan.Zero;
+            var perTransaction = TimeSpan.FromSeconds((double)RowsPerLagTransaction / LagChangesPerSecond);
+            while (clock.Elapsed < LagWriting)
+            {
+                BenchServer.Execute(writer, $"INSERT INTO {SourceTable} SELECT g, gen_random_uuid(), g, 'lag', clock_timestamp() FROM generate_series({written + 1}, {written + RowsPerLagTransaction}) g");
+                written += RowsPerLagTransaction;
+                if (clock.Elapsed >= nextSample)
+                {
+                    nextSample += TimeSpan.FromMilliseconds(100);
+                    if (destination.Server.Scalar(newest) is { } lag and not DBNull)
+                    {
+                        lags.Add(Convert.ToDouble(lag, System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                }
+
+                var due = perTransaction * (written / RowsPerLagTransaction);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+            }
+        }
+
+        var stopped = Stopwatch.StartNew();
+        while (destination.Server.Long($"SELECT COUNT(*) FROM {Staging}") < written && stopped.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+
+        var catchUp = stopped.Elapsed;
+        await stopping.CancelAsync();
+        try
+        {
+            await receiving;
+        }
+        catch (OperationCanceledException)
+        {
+            // The continuous receive ends by cancellation here; what it applied is committed.
+        }
+
+        return (lags, catchUp, written);
+    }
+
+    private static async Task CreateTablesAndCaptureAsync(BenchContext source, BenchContext destination)
+    {
+        var server = destination.Server;
+        source.Server.Execute($"DROP TABLE IF EXISTS {SourceTable}; CREATE TABLE {SourceTable} (id int PRIMARY KEY, code uuid, amount numeric(15,2), note text, placed_at timestamptz)");
+        server.Execute($"DROP TABLE IF EXISTS {Staging}");
+        server.Execute(server.Provider == Engine.Connections.DatabaseProvider.PostgreSql
+            ? $"CREATE TABLE {Staging} (id int PRIMARY KEY, code uuid, amount numeric(15,2), note text, placed_at timestamptz, batch_id bigint)"
+            : $"CREATE TABLE {Staging} (id INT PRIMARY KEY, code CHAR(36), amount DECIMAL(15,2), note TEXT, placed_at DATETIME(6), batch_id BIGINT)");
+        await RemoveCaptureAsync(source);
+        await ChangeCaptures.CreateAsync(source.Connection, Capture, SourceTable, null, CancellationToken.None);
+    }
+
+    private static async Task DropTablesAndCaptureAsync(BenchContext source, BenchContext destination)
+    {
+        await RemoveCaptureAsync(source);
+        source.Server.Execute($"DROP TABLE IF EXISTS {SourceTable}");
+        destination.Server.Execute($"DROP TABLE IF EXISTS {Staging}");
     }
 
     /// <summary>One drain of the capture, timed, with the managed heap sampled every 50 ms.</summary>

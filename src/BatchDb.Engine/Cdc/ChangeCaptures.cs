@@ -3,6 +3,7 @@ using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
+using BatchDb.Engine.Extracts;
 using BatchDb.Engine.Naming;
 using BatchDb.Engine.Sql;
 
@@ -15,7 +16,11 @@ namespace BatchDb.Engine.Cdc;
 /// </summary>
 internal static class ChangeCaptures
 {
-    public static async Task<ChangeCapture> CreateAsync(BatchDbConnection source, string name, string table, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the capture; with <paramref name="copy"/>, also fills its staging table with the table's rows as of the
+    /// slot's start, in one destination transaction that stores that start as the capture's position.
+    /// </summary>
+    public static async Task<ChangeCapture> CreateAsync(BatchDbConnection source, string name, string table, InitialCopy? copy, CancellationToken cancellationToken)
     {
         var names = CaptureNames.Parse(name);
         var requested = QualifiedName.Parse(table);
@@ -27,8 +32,64 @@ internal static class ChangeCaptures
             throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {resolved} does not exist on {source}.") { Target = resolved.ToString() };
         }
 
-        await stream.CreateCaptureAsync(names, resolved, cancellationToken).ConfigureAwait(false);
+        Func<DatabaseSession, ulong, Task>? copyRows = copy is null ? null
+            : (reader, start) => CopyAsync(reader, resolved, names, source, copy, start, cancellationToken);
+        await stream.CreateCaptureAsync(names, resolved, copyRows, cancellationToken).ConfigureAwait(false);
         return ToRecord(source, await RequireAsync(stream, names, source, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The table's rows as <paramref name="reader"/> sees them into staging, replacing its rows, with the position stored.</summary>
+    private static async Task CopyAsync(DatabaseSession reader, QualifiedName table, CaptureNames names, BatchDbConnection source, InitialCopy copy,
+        ulong start, CancellationToken cancellationToken)
+    {
+        await reader.UseUtcAsync(cancellationToken).ConfigureAwait(false);
+        var sourceColumns = (await reader.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false)).Select(c => c.Name).ToList();
+        await using var target = await copy.Destination.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
+        await target.UseUtcAsync(cancellationToken).ConfigureAwait(false);
+        var staging = await RequireStagingAsync(target, copy.Destination, copy.Table, table.ToString(), CaptureMode.Mirror, cancellationToken).ConfigureAwait(false);
+        var stagingColumns = await target.DescribeColumnsAsync(staging, cancellationToken).ConfigureAwait(false);
+        var missing = sourceColumns.Where(c => ColumnNames.Find(stagingColumns, s => s.Name, c) is null)
+            .Concat(copy.BatchIdColumn is { } b && ColumnNames.Find(stagingColumns, s => s.Name, b) is null ? [b] : []).ToList();
+        if (missing.Count > 0)
+        {
+            throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidOperation,
+                $"The staging table {staging} has no column {string.Join(", ", missing)} for the rows of {table}; add it. No capture was created.")
+            { Target = staging.ToString() };
+        }
+
+        var ledger = await Ledger.RequireWatermarksAsync(target, copy.Destination, cancellationToken).ConfigureAwait(false);
+        var columns = sourceColumns.Select(c => ColumnNames.Find(stagingColumns, s => s.Name, c)!.Name)
+            .Concat(copy.BatchIdColumn is { } stamp ? [ColumnNames.Find(stagingColumns, s => s.Name, stamp)!.Name] : []).ToList();
+        var row = new object?[columns.Count];
+        if (copy.BatchIdColumn is not null)
+        {
+            row[^1] = copy.BatchId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await target.ExecuteStatementAsync($"DELETE FROM {target.QuoteName(staging)}", cancellationToken).ConfigureAwait(false);
+            await using (var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(staging, columns, cancellationToken).ConfigureAwait(false))
+            {
+                await reader.StreamRowsAsync($"SELECT {string.Join(", ", sourceColumns.Select(reader.QuoteIdentifier))} FROM {reader.QuoteName(table)}", [],
+                    async (values, token) =>
+                    {
+                        Array.Copy(values, row, values.Length);
+                        await writer.WriteRowAsync(row, token).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await ledger.SaveWatermarkAsync(PositionSource(names, source), staging.ToString(), new Watermark(ChangeApplier.PositionColumn, (long)start), copy.BatchId, cancellationToken).ConfigureAwait(false);
+            await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await target.RollBackQuietlyAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public static async Task<IReadOnlyList<ChangeCapture>> GetAsync(BatchDbConnection source, string? name, CancellationToken cancellationToken)
@@ -72,18 +133,10 @@ internal static class ChangeCaptures
 
         await using var target = await destination.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         await target.UseUtcAsync(cancellationToken).ConfigureAwait(false);
-        var table = await target.ResolveAsync(QualifiedName.Parse(request.Table, "staging table"), cancellationToken).ConfigureAwait(false);
-        if (!await target.TableExistsAsync(table, cancellationToken).ConfigureAwait(false))
-        {
-            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
-                $"The staging table {table} does not exist on {destination}. Create it with the columns of {capture.Table}" +
-                (request.Mode == CaptureMode.ChangeLog ? $" and {string.Join(", ", ChangeApplier.LogColumns)}." : "."))
-            { Target = table.ToString() };
-        }
-
+        var table = await RequireStagingAsync(target, destination, request.Table, capture.Table, request.Mode, cancellationToken).ConfigureAwait(false);
         var columns = await target.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false);
         var ledger = await Ledger.RequireWatermarksAsync(target, destination, cancellationToken).ConfigureAwait(false);
-        var positionSource = $"capture {names.Name} of {request.Source.Server}:{request.Source.Port}/{request.Source.Database}";
+        var positionSource = PositionSource(names, request.Source);
         var stored = await ledger.FindWatermarkAsync(positionSource, table.ToString(), cancellationToken).ConfigureAwait(false);
         if (stored is not null && (stored.Column != ChangeApplier.PositionColumn || stored.Value is not long))
         {
@@ -118,6 +171,22 @@ internal static class ChangeCaptures
             LogSequenceNumber.Format(applied), LogSequenceNumber.Format(applier.LastLsn ?? applied),
             applier.LastCommitTimeUtc is { } utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToLocalTime() : null,
             batchId?.ToString(System.Globalization.CultureInfo.InvariantCulture), stopwatch.Elapsed);
+    }
+
+    /// <summary>The key of a capture's position in the destination's ledger: the capture and its source database.</summary>
+    private static string PositionSource(CaptureNames names, BatchDbConnection source) =>
+        $"capture {names.Name} of {source.Server}:{source.Port}/{source.Database}";
+
+    private static async Task<QualifiedName> RequireStagingAsync(DatabaseSession target, BatchDbConnection destination, string name, string capturedTable,
+        CaptureMode mode, CancellationToken cancellationToken)
+    {
+        var table = await target.ResolveAsync(QualifiedName.Parse(name, "staging table"), cancellationToken).ConfigureAwait(false);
+        return await target.TableExistsAsync(table, cancellationToken).ConfigureAwait(false)
+            ? table
+            : throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The staging table {table} does not exist on {destination}. Create it with the columns of {capturedTable}" +
+                (mode == CaptureMode.ChangeLog ? $" and {string.Join(", ", ChangeApplier.LogColumns)}." : "."))
+            { Target = table.ToString() };
     }
 
     private static async Task<CaptureState> RequireAsync(IChangeStreamSession stream, CaptureNames names, BatchDbConnection source, CancellationToken cancellationToken) =>

@@ -19,7 +19,7 @@ internal sealed partial class PostgreSqlSession
 {
     private const string MarkerPrefix = "batchdb";
 
-    public async Task CreateCaptureAsync(CaptureNames names, QualifiedName table, CancellationToken cancellationToken)
+    public async Task CreateCaptureAsync(CaptureNames names, QualifiedName table, Func<Sql.DatabaseSession, ulong, Task>? copy, CancellationToken cancellationToken)
     {
         var walLevel = (string)(await QueryAsync("SHOW wal_level", cancellationToken).ConfigureAwait(false))[0][0]!;
         if (walLevel != "logical")
@@ -60,14 +60,81 @@ internal sealed partial class PostgreSqlSession
         await ExecuteAsync($"CREATE PUBLICATION {Quote(names.Publication)} FOR TABLE {Quote(table)}", cancellationToken).ConfigureAwait(false);
         try
         {
-            await ExecuteAsync("SELECT pg_create_logical_replication_slot(@p0, 'pgoutput')", cancellationToken, null, names.Slot).ConfigureAwait(false);
+            if (copy is null)
+            {
+                await ExecuteAsync("SELECT pg_create_logical_replication_slot(@p0, 'pgoutput')", cancellationToken, null, names.Slot).ConfigureAwait(false);
+            }
+            else
+            {
+                await CreateSlotAndCopyAsync(names, copy, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
-            await ExecuteAsync($"DROP PUBLICATION IF EXISTS {Quote(names.Publication)}", CancellationToken.None).ConfigureAwait(false);
+            await DropHalfCreatedAsync(names).ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>
+    /// Drops what a failed creation left, so that no slot keeps WAL for a capture that does not exist. The slot is
+    /// released a moment after its replication connection closes; the caller's error stays the one reported.
+    /// </summary>
+    private async Task DropHalfCreatedAsync(CaptureNames names)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = @p0", CancellationToken.None, null, names.Slot).ConfigureAwait(false);
+                await ExecuteAsync($"DROP PUBLICATION IF EXISTS {Quote(names.Publication)}", CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (BatchDbException) when (attempt < 20)
+            {
+                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (BatchDbException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the slot through the replication protocol with its snapshot exported, and runs the copy in a transaction
+    /// of another session that imports that snapshot. The replication connection stays open, and idle, until the copy
+    /// ends: the snapshot lives only that long.
+    /// </summary>
+    private async Task CreateSlotAndCopyAsync(CaptureNames names, Func<Sql.DatabaseSession, ulong, Task> copy, CancellationToken cancellationToken)
+    {
+        await using var replication = new LogicalReplicationConnection(connectionString);
+        var slot = await RunAsync("CREATE_REPLICATION_SLOT", async () =>
+        {
+            await replication.Open(cancellationToken).ConfigureAwait(false);
+            return await replication.CreatePgOutputReplicationSlot(names.Slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        if (slot.SnapshotName is not { } snapshot || !SnapshotName().IsMatch(snapshot))
+        {
+            throw new InvalidOperationException($"The server exported no usable snapshot for slot {names.Slot} ('{slot.SnapshotName}').");
+        }
+
+        var readerConnection = new NpgsqlConnection(connectionString);
+        await RunAsync("OPEN", async () =>
+        {
+            await readerConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        await using var reader = new PostgreSqlSession(readerConnection, connectionString);
+        await reader.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ExecuteAsync("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", cancellationToken).ConfigureAwait(false);
+        await reader.ExecuteAsync($"SET TRANSACTION SNAPSHOT '{snapshot}'", cancellationToken).ConfigureAwait(false);
+        await copy(reader, (ulong)slot.ConsistentPoint).ConfigureAwait(false);
+        await reader.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9A-F-]+$")]
+    private static partial System.Text.RegularExpressions.Regex SnapshotName();
 
     public async Task<IReadOnlyList<CaptureState>> DescribeCapturesAsync(string? name, CancellationToken cancellationToken)
     {
