@@ -39,6 +39,14 @@ BeforeAll {
         }
     }
 
+    # A fresh staging database with a ledger; returns the connection to it.
+    function Initialize-StagingDatabase([string] $Provider, [string] $Database) {
+        New-TestDatabase $Provider $Database
+        $connection = Connect-BatchDb -Provider $Provider -ConnectionString (Get-TestConnectionString $Provider $Database) -Name "$Database-$Provider"
+        Initialize-BatchSchema -Connection $connection -Confirm:$false | Out-Null
+        $connection
+    }
+
     function Remove-TestCapture([string] $Name) {
         Source "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'batchdb_$Name'" | Out-Null
         Source "DROP PUBLICATION IF EXISTS batchdb_$Name"
@@ -49,10 +57,8 @@ Describe 'Change capture into <_> staging' -ForEach $destinations {
     BeforeAll {
         $provider = $_
         $stagingDatabase = 'cdc_staging'
-        New-TestDatabase $provider cdc_staging
-        $staging = Connect-BatchDb -Provider $provider -ConnectionString (Get-TestConnectionString $provider cdc_staging) -Name "cdc-staging-$provider"
-        Initialize-BatchSchema -Connection $staging -Confirm:$false | Out-Null
-        $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+        $staging = Initialize-StagingDatabase $provider $stagingDatabase
+        $ledger = Get-LedgerTable $provider
     }
 
     BeforeEach {
@@ -266,9 +272,7 @@ Describe 'A receiver killed with kill -9 while the source writes, into <_> stagi
     BeforeAll {
         $provider = $_
         $stagingDatabase = 'cdc_kill'
-        New-TestDatabase $provider cdc_kill
-        $staging = Connect-BatchDb -Provider $provider -ConnectionString (Get-TestConnectionString $provider cdc_kill) -Name "cdc-kill-$provider"
-        Initialize-BatchSchema -Connection $staging -Confirm:$false | Out-Null
+        $staging = Initialize-StagingDatabase $provider $stagingDatabase
     }
 
     It 'loses nothing and applies nothing twice across 10 kills during 204,000 changes' {
@@ -333,7 +337,7 @@ Describe 'A receiver killed with kill -9 while the source writes, into <_> stagi
             Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(*) FROM (SELECT change_lsn, change_position FROM ${name}_log GROUP BY change_lsn, change_position HAVING COUNT(*) > 1) d" | Should -Be '0'
             Invoke-TestSql $provider -Database cdc_kill "SELECT change_operation, COUNT(*) FROM ${name}_log GROUP BY change_operation ORDER BY 1" | Should -Be "D|$($groups * 10)", "I|$($groups * 60)", "U|$($groups * 50)"
             # The kills cut runs short (left Running in the ledger), and receivers before the last one applied a share.
-            $ledger = if ($provider -eq 'PostgreSql') { 'batch.batch_executions' } else { 'batch_executions' }
+            $ledger = Get-LedgerTable $provider
             [int](Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(*) FROM $ledger WHERE batch_name LIKE 'Receive-ChangeCapture $name%' AND status <> 'Succeeded'") | Should -BeGreaterOrEqual 5
             [int](Invoke-TestSql $provider -Database cdc_kill "SELECT COUNT(DISTINCT batch_id) FROM ${name}_log") | Should -BeGreaterOrEqual 2
         } finally {
