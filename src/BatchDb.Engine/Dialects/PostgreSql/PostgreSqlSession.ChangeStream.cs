@@ -119,16 +119,10 @@ internal sealed partial class PostgreSqlSession
             throw new InvalidOperationException($"The server exported no usable snapshot for slot {names.Slot} ('{slot.SnapshotName}').");
         }
 
-        var readerConnection = new NpgsqlConnection(connectionString);
-        await RunAsync("OPEN", async () =>
-        {
-            await readerConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
-        await using var reader = new PostgreSqlSession(readerConnection, connectionString);
+        await using var reader = await PostgreSqlDialect.Instance.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await reader.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ExecuteAsync("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", cancellationToken).ConfigureAwait(false);
-        await reader.ExecuteAsync($"SET TRANSACTION SNAPSHOT '{snapshot}'", cancellationToken).ConfigureAwait(false);
+        await reader.ExecuteStatementAsync("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", cancellationToken).ConfigureAwait(false);
+        await reader.ExecuteStatementAsync($"SET TRANSACTION SNAPSHOT '{snapshot}'", cancellationToken).ConfigureAwait(false);
         await copy(reader, (ulong)slot.ConsistentPoint).ConfigureAwait(false);
         await reader.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
