@@ -60,12 +60,26 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
         task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
+            var stopped = false;
             foreach (var write in queue.GetConsumingEnumerable())
             {
-                write(this);
+                try
+                {
+                    write(this);
+                }
+                catch (PipelineStoppedException)
+                {
+                    // A stopping pipeline refuses writes. Drain the rest, so the cancelled operation can still record its stop.
+                    stopped = true;
+                }
             }
 
             if (!task.IsCompleted && !task.ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopGrace))
+            {
+                stopped = true;
+            }
+
+            if (stopped)
             {
                 throw new PipelineStoppedException();
             }
