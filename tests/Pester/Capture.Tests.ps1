@@ -70,7 +70,51 @@ Describe 'Change capture into <_> staging' -ForEach $destinations {
         New-ChangeCapture -Name "${name}_l" -Table $name -Connection $online | Out-Null
     }
 
-    AfterEach { Remove-TestCapture $name; Remove-TestCapture "${name}_l"; Remove-TestCapture "${name}_c" }
+    AfterEach { Remove-TestCapture $name; Remove-TestCapture "${name}_l"; Remove-TestCapture "${name}_c"; Remove-TestCapture "${name}_m" }
+
+    It 'captures several tables with one position: a transaction across them is applied as one, a TRUNCATE of both, and clear refusals' {
+        $other = "${name}_b"
+        New-SourceTable $other
+        New-Staging $provider "${other}_mirror"
+        Source "INSERT INTO $name VALUES (1, NULL, 1, 'first', NULL, NULL, NULL); INSERT INTO $other VALUES (1, NULL, 100, 'other first', NULL, NULL, NULL)"
+        $capture = New-ChangeCapture -Name "${name}_m" -Table $name, $other -Connection $online -CopyTo "${name}_mirror", "${other}_mirror" -Destination $staging
+        $capture.Table | Should -Be "public.$name, public.$other"
+        Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+        Get-StagedRow $provider "${other}_mirror" | Should -Be (Get-SourceRow $other)
+
+        Source @"
+BEGIN;
+INSERT INTO $name VALUES (2, NULL, 2, 'second', NULL, NULL, NULL);
+UPDATE $other SET amount = 200, note = '変更' WHERE id = 1;
+INSERT INTO $other VALUES (2, gen_random_uuid(), 300, 'other second', now(), NULL, true);
+DELETE FROM $name WHERE id = 1;
+COMMIT;
+"@
+        $map = @{ $name = "${name}_mirror"; "public.$other" = "${other}_mirror" }
+        $receipt = Receive-ChangeCapture -Name "${name}_m" -Source $online -TableMap $map -Connection $staging
+        $receipt.Transactions | Should -Be 1
+        $receipt.Inserted, $receipt.Updated, $receipt.Deleted | Should -Be 2, 1, 1
+        $receipt.Table | Should -BeLike "*${name}_mirror, *${other}_mirror"
+        Get-StagedRow $provider "${name}_mirror" | Should -Be (Get-SourceRow $name)
+        Get-StagedRow $provider "${other}_mirror" | Should -Be (Get-SourceRow $other)
+        Invoke-TestSql $provider -Database cdc_staging "SELECT COUNT(*) FROM $(Get-LedgerTable $provider batch_watermarks) WHERE source_name LIKE 'capture ${name}_m of %'" |
+            Should -Be '1' -Because 'a capture of several tables keeps one position'
+
+        Source "TRUNCATE $name, $other"
+        $truncated = Receive-ChangeCapture -Name "${name}_m" -Source $online -TableMap $map -Connection $staging
+        $truncated.Truncated | Should -Be 2
+        $truncated.FromLsn | Should -Be $receipt.ToLsn
+        Invoke-TestSql $provider -Database cdc_staging "SELECT (SELECT COUNT(*) FROM ${name}_mirror) + (SELECT COUNT(*) FROM ${other}_mirror)" | Should -Be '0'
+
+        $receive = @{ Name = "${name}_m"; Source = $online; Connection = $staging; ErrorAction = 'Stop' }
+        { Receive-ChangeCapture @receive -Table "${name}_mirror" } | Should -Throw -ExpectedMessage "*holds 2 tables*-TableMap*"
+        { Receive-ChangeCapture @receive -TableMap @{ $name = "${name}_mirror" } } | Should -Throw -ExpectedMessage "*no staging table for public.$other*"
+        { Receive-ChangeCapture @receive -TableMap @{ $name = "${name}_mirror"; $other = "${other}_mirror"; elsewhere = 'x' } } | Should -Throw -ExpectedMessage "*elsewhere is not a table of capture*"
+        { Receive-ChangeCapture @receive -TableMap @{ $name = "${name}_mirror"; $other = "${name}_mirror" } } | Should -Throw -ExpectedMessage "*would both go into*"
+        { New-ChangeCapture -Name "${name}_c" -Table $name, $other -CopyTo "${name}_mirror" -Destination $staging -Connection $online -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*-CopyTo names 1 staging table(s) for 2 captured table(s)*"
+        Source "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_${name}_c'" | Should -Be '0'
+    }
 
     It 'applies inserts, updates, a key change, deletes, NULLs, decimals, timestamps, UUIDs and Japanese text, each once' {
         Source @"

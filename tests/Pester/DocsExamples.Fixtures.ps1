@@ -24,6 +24,12 @@ $connectBatch = 'Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {P
 $connectDwh = 'Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database analytics -Credential $cred -Name dwh | Out-Null'
 $initializeLedger = 'Initialize-BatchSchema -Confirm:$false | Out-Null'
 $connectOnline = 'Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database shop -Credential $cred -Name online | Out-Null'
+$createOrderNotes = @'
+CREATE TABLE order_notes (order_id uuid, note_no int, note text, PRIMARY KEY (order_id, note_no));
+INSERT INTO order_notes VALUES ('00000000-0000-0000-0000-000000000001', 1, 'ring twice'), ('00000000-0000-0000-0000-000000000001', 2, '注文確認済み');
+'@
+$createStagingOrders = 'CREATE TABLE batch.{0} (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+$createStagingNotes = 'CREATE TABLE batch.staging_flow_notes (order_id uuid, note_no int, note text, batch_id varchar(50), PRIMARY KEY (order_id, note_no))'
 $someRuns = @'
 Invoke-BatchJob -Name stock-s01 -ScriptBlock { 'loaded' } -Confirm:$false | Out-Null
 Invoke-BatchJob -Name stock-s02 -ScriptBlock { throw 'upstream file missing' } -Confirm:$false -ErrorAction Ignore | Out-Null
@@ -67,7 +73,8 @@ $DocsFixtures = @{
     'New-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
         Initialize-ShopDatabase PostgreSql
         Initialize-BatchDatabase PostgreSql
-        Batch PostgreSql 'CREATE TABLE batch.staging_orders_cdc (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+        Shop PostgreSql $createOrderNotes
+        Batch PostgreSql ($createStagingOrders -f 'staging_orders_cdc'); Batch PostgreSql ($createStagingOrders -f 'staging_flow_orders'); Batch PostgreSql $createStagingNotes
     } -Prelude @"
 $connectOnline
 Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Database batch -Credential `$cred -Name batch | Out-Null
@@ -86,13 +93,22 @@ Initialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null
             Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
             Batch PostgreSql "SELECT COUNT(DISTINCT batch_id) FROM batch.staging_orders_cdc" | Should -Be '1'
         }
-        3 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_order_lines'" | Should -Be '0' }
+        3 = {
+            param($r)
+            $r.Output[0].Table | Should -Be 'public.order_notes, public.orders'
+            $r.Output[1].Table | Should -Be 'batch.staging_flow_notes, batch.staging_flow_orders'
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_flow_orders' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+            Batch PostgreSql 'SELECT string_agg(note, ''/'' ORDER BY note_no) FROM batch.staging_flow_notes' | Should -Be (Shop PostgreSql 'SELECT string_agg(note, ''/'' ORDER BY note_no) FROM order_notes')
+            Shop PostgreSql "SELECT COUNT(*) FROM pg_publication_tables WHERE pubname = 'batchdb_order_flow'" | Should -Be '2'
+        }
+        4 = { param($r) Shop PostgreSql "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name = 'batchdb_order_lines'" | Should -Be '0' }
     }
 
     'Receive-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
         Initialize-ShopDatabase PostgreSql
         Initialize-BatchDatabase PostgreSql
-        Batch PostgreSql 'CREATE TABLE batch.staging_orders_cdc (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
+        Shop PostgreSql $createOrderNotes
+        Batch PostgreSql ($createStagingOrders -f 'staging_orders_cdc'); Batch PostgreSql ($createStagingOrders -f 'staging_flow_orders'); Batch PostgreSql $createStagingNotes
         Batch PostgreSql 'CREATE TABLE batch.order_changes (change_lsn bigint, change_position int, change_operation char(1), change_time timestamp(6), id uuid, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50), PRIMARY KEY (change_lsn, change_position))'
     } -Prelude @"
 $connectOnline
@@ -100,6 +116,7 @@ Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port {POSTGRES_PORT} -Da
 Initialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null
 New-ChangeCapture -Name orders -Table orders -Connection online | Out-Null
 New-ChangeCapture -Name order_history -Table orders -Connection online | Out-Null
+New-ChangeCapture -Name order_flow -Table orders, order_notes -Connection online | Out-Null
 "@ -Before @{
         1 = {
             Shop PostgreSql @"
@@ -110,6 +127,15 @@ INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-000
         }
         3 = { 1..3 | ForEach-Object { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' } }
         5 = { Shop PostgreSql "UPDATE orders SET amount = amount + 5, updated_at = '2026-11-30 10:00' WHERE id = '00000000-0000-0000-0000-000000000010'" }
+        6 = {
+            Shop PostgreSql @"
+BEGIN;
+INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000062', '10000000-0000-0000-0000-000000000001', 12.00, 'paid', '2026-11-30 11:00', '2026-11-30 11:00');
+INSERT INTO order_notes VALUES ('00000000-0000-0000-0000-000000000062', 3, 'gift wrap');
+UPDATE order_notes SET note = 'leave at the door' WHERE note_no = 1;
+COMMIT;
+"@
+        }
     } -Checks @{
         1 = {
             param($r)
@@ -141,6 +167,15 @@ INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-000
             $r.Output[0].Table | Should -Be 'batch.daily_sales'
             Batch PostgreSql 'SELECT SUM(order_count), SUM(total_sales) FROM batch.daily_sales' | Should -Be (Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc')
             Batch PostgreSql 'SELECT SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT SUM(amount) FROM orders')
+        }
+        6 = {
+            param($r)
+            $r.Output[0].Table | Should -Be 'batch.staging_flow_notes, batch.staging_flow_orders'
+            $r.Output[0].Inserted | Should -Be 3 -Because 'orders 61 and 62 and the note are new since the capture began'
+            Batch PostgreSql "SELECT note FROM batch.staging_flow_notes ORDER BY note_no" | Should -Be @('leave at the door', 'gift wrap')
+            Batch PostgreSql "SELECT amount FROM batch.staging_flow_orders WHERE id = '00000000-0000-0000-0000-000000000062'" | Should -Be '12.00'
+            # Every order changed since the capture began (example 3's update touched them all), one was deleted.
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_flow_orders' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
         }
     }
 

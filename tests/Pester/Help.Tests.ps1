@@ -44,6 +44,9 @@ Describe 'Get-Help <_>' -ForEach $commands {
             $parameterHelp.type.name | Should -Be $parameter.ParameterType.FullName
             $mandatory = @($parameter.ParameterSets.Values.IsMandatory) -contains $true
             $parameterHelp.required | Should -Be "$mandatory".ToLowerInvariant()
+            $attributes = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+            $by = @(if ($attributes.ValueFromPipeline -contains $true) { 'ByValue' }; if ($attributes.ValueFromPipelineByPropertyName -contains $true) { 'ByPropertyName' })
+            $parameterHelp.pipelineInput | Should -Be $(if ($by) { "True ($($by -join ', '))" } else { 'False' }) -Because "-$($parameter.Name) binds from the pipeline as the help says"
         }
     }
 

@@ -9,17 +9,17 @@ using BatchDb.Engine.Sql;
 namespace BatchDb.Engine.Cdc;
 
 /// <summary>
-/// Applies a capture's transactions to a staging table, one destination transaction per source transaction. The
+/// Applies a capture's transactions to its staging tables, one destination transaction per source transaction. The
 /// source commit position is written in the same transaction as the rows it produced (the ledger's watermark), so
 /// a transaction is applied exactly once whatever stops the process, and whichever engine staging is on.
 /// </summary>
 internal sealed class ChangeApplier(
     DatabaseSession target,
     Ledger ledger,
-    QualifiedName table,
-    IReadOnlyList<TableColumn> tableColumns,
+    IReadOnlyList<StagingTable> stagings,
     ReceiveRequest request,
     string positionSource,
+    string positionTarget,
     long? batchId,
     CancellationTokenSource stop,
     IProgress<OperationProgress>? progress) : IChangeSink
@@ -34,10 +34,7 @@ internal sealed class ChangeApplier(
     private readonly IUpsertSession _upserts = target.Require<IUpsertSession>();
     private readonly Dictionary<ChangeKind, long> _counts = NoChanges();
     private readonly Dictionary<ChangeKind, long> _open = NoChanges();
-    private readonly List<object?[]> _pending = [];
-    private readonly Dictionary<string, int> _pendingKeys = new(StringComparer.Ordinal);
-    private Pending _pendingKind;
-    private Statements? _statements;
+    private readonly Dictionary<uint, Batch> _batches = [];
     private ulong _commitLsn;
     private DateTime _commitTime;
     private int _position;
@@ -55,8 +52,17 @@ internal sealed class ChangeApplier(
 
     public async Task RelationAsync(CapturedRelation relation, CancellationToken cancellationToken)
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        _statements = await Statements.PlanAsync(target, _upserts, table, tableColumns, relation, request, cancellationToken).ConfigureAwait(false);
+        if (_batches.TryGetValue(relation.Id, out var previous))
+        {
+            await previous.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var staging = stagings.FirstOrDefault(s => s.Source.Schema == relation.Schema && s.Source.Name == relation.Name)
+            ?? throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"Changes of {relation} arrived, which is not among the tables this receive maps ({string.Join(", ", stagings.Select(s => s.Source))}); " +
+                "it was added to the publication by hand. Remove and create the capture again. The capture's position is unchanged.")
+            { Target = relation.ToString() };
+        _batches[relation.Id] = new Batch(target, await Statements.PlanAsync(target, _upserts, staging, relation, request, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task BeginAsync(ulong commitLsn, DateTime commitTimeUtc, CancellationToken cancellationToken)
@@ -65,39 +71,40 @@ internal sealed class ChangeApplier(
         await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ChangeAsync(ChangeKind kind, object?[]? row, object?[]? oldKey, CancellationToken cancellationToken)
+    public async Task ChangeAsync(CapturedRelation relation, ChangeKind kind, object?[]? row, object?[]? oldKey, CancellationToken cancellationToken)
     {
-        var statements = _statements ?? throw new InvalidOperationException("A change arrived before its table's description.");
+        var batch = _batches.GetValueOrDefault(relation.Id) ?? throw new InvalidOperationException($"A change of {relation} arrived before its description.");
+        var statements = batch.Statements;
         _position++;
         if (request.Mode == CaptureMode.ChangeLog)
         {
-            await AddAsync(Pending.LogEntries, statements.LogValues(kind, _commitLsn, _position, _commitTime, row, batchId), null, cancellationToken).ConfigureAwait(false);
+            await batch.AddAsync(Pending.LogEntries, statements.LogValues(kind, _commitLsn, _position, _commitTime, row, batchId), null, cancellationToken).ConfigureAwait(false);
         }
         else if (kind == ChangeKind.Truncate)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
             await target.ExecuteStatementAsync(statements.DeleteAll, cancellationToken).ConfigureAwait(false);
         }
         else if (kind == ChangeKind.Delete)
         {
-            await AddAsync(Pending.Deletes, statements.KeyValues(row!), null, cancellationToken).ConfigureAwait(false);
+            await batch.AddAsync(Pending.Deletes, statements.KeyValues(row!), null, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             if (oldKey is not null && !statements.SameKey(oldKey, row!))
             {
-                await AddAsync(Pending.Deletes, statements.KeyValues(oldKey), null, cancellationToken).ConfigureAwait(false);
+                await batch.AddAsync(Pending.Deletes, statements.KeyValues(oldKey), null, cancellationToken).ConfigureAwait(false);
             }
 
             if (statements.HasValueColumns)
             {
-                await AddAsync(Pending.Upserts, statements.RowValues(row!, batchId), statements.KeyText(row!), cancellationToken).ConfigureAwait(false);
+                await batch.AddAsync(Pending.Upserts, statements.RowValues(row!, batchId), statements.KeyText(row!), cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // Every column is a key column: there is nothing to update, only a row to have once.
-                await AddAsync(Pending.Deletes, statements.KeyValues(row!), null, cancellationToken).ConfigureAwait(false);
-                await AddAsync(Pending.Inserts, statements.RowValues(row!, batchId), null, cancellationToken).ConfigureAwait(false);
+                await batch.AddAsync(Pending.Deletes, statements.KeyValues(row!), null, cancellationToken).ConfigureAwait(false);
+                await batch.AddAsync(Pending.Inserts, statements.RowValues(row!, batchId), null, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -105,7 +112,7 @@ internal sealed class ChangeApplier(
         var changes = Changes + _open.Values.Sum();
         if (changes % ProgressEveryChanges == 0)
         {
-            progress?.Report(new OperationProgress($"Receiving changes of capture {request.Name} into {table}", $"{changes:N0} changes applied", -1));
+            progress?.Report(new OperationProgress($"Receiving changes of capture {request.Name} into {positionTarget}", $"{changes:N0} changes applied", -1));
         }
 
         if (request.MaxChanges is { } most && changes >= most)
@@ -116,8 +123,12 @@ internal sealed class ChangeApplier(
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        await ledger.SaveWatermarkAsync(positionSource, table.ToString(), new Watermark(PositionColumn, (long)_commitLsn), batchId, cancellationToken).ConfigureAwait(false);
+        foreach (var batch in _batches.Values)
+        {
+            await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ledger.SaveWatermarkAsync(positionSource, positionTarget, new Watermark(PositionColumn, (long)_commitLsn), batchId, cancellationToken).ConfigureAwait(false);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kind in _open.Keys.ToList())
         {
@@ -131,7 +142,11 @@ internal sealed class ChangeApplier(
 
     public Task RollBackAsync()
     {
-        ClearPending();
+        foreach (var batch in _batches.Values)
+        {
+            batch.Clear();
+        }
+
         foreach (var kind in _open.Keys.ToList())
         {
             _open[kind] = 0;
@@ -143,62 +158,6 @@ internal sealed class ChangeApplier(
     private static Dictionary<ChangeKind, long> NoChanges() =>
         new() { [ChangeKind.Insert] = 0, [ChangeKind.Update] = 0, [ChangeKind.Delete] = 0, [ChangeKind.Truncate] = 0 };
 
-    /// <summary>
-    /// Adds a row to the statement being gathered, which is sent first when it is of another kind, so that changes
-    /// reach staging in source order. Upserts of a key already gathered replace its row: the last version wins.
-    /// </summary>
-    private async Task AddAsync(Pending kind, object?[] values, string? key, CancellationToken cancellationToken)
-    {
-        if (_pendingKind != kind)
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            _pendingKind = kind;
-        }
-
-        if (key is not null && _pendingKeys.TryGetValue(key, out var index))
-        {
-            _pending[index] = values;
-            return;
-        }
-
-        if (key is not null)
-        {
-            _pendingKeys[key] = _pending.Count;
-        }
-
-        _pending.Add(values);
-        if (_pending.Count >= _statements!.RowsPerStatement)
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_pending.Count == 0 || _statements is not { } statements)
-        {
-            ClearPending();
-            return;
-        }
-
-        var (sql, parameters) = _pendingKind switch
-        {
-            Pending.Upserts => (statements.Upserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
-            Pending.Inserts => (statements.Inserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
-            Pending.LogEntries => (statements.LogEntries(_pending.Count), _pending.SelectMany(r => r).ToArray()),
-            _ => statements.Deletes(_pending),
-        };
-        ClearPending();
-        await target.ExecuteStatementAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
-    }
-
-    private void ClearPending()
-    {
-        _pending.Clear();
-        _pendingKeys.Clear();
-        _pendingKind = Pending.None;
-    }
-
     private enum Pending
     {
         None,
@@ -206,6 +165,75 @@ internal sealed class ChangeApplier(
         Inserts,
         Deletes,
         LogEntries,
+    }
+
+    /// <summary>
+    /// The rows of one staging table gathered into the statement to send next. Changes of different tables do not
+    /// meet in staging, so each table gathers its own; within a table they reach staging in source order.
+    /// </summary>
+    private sealed class Batch(DatabaseSession target, Statements statements)
+    {
+        private readonly List<object?[]> _pending = [];
+        private readonly Dictionary<string, int> _pendingKeys = new(StringComparer.Ordinal);
+        private Pending _pendingKind;
+
+        public Statements Statements => statements;
+
+        /// <summary>
+        /// Adds a row to the statement being gathered, which is sent first when it is of another kind. Upserts of a key
+        /// already gathered replace its row: the last version wins.
+        /// </summary>
+        public async Task AddAsync(Pending kind, object?[] values, string? key, CancellationToken cancellationToken)
+        {
+            if (_pendingKind != kind)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                _pendingKind = kind;
+            }
+
+            if (key is not null && _pendingKeys.TryGetValue(key, out var index))
+            {
+                _pending[index] = values;
+                return;
+            }
+
+            if (key is not null)
+            {
+                _pendingKeys[key] = _pending.Count;
+            }
+
+            _pending.Add(values);
+            if (_pending.Count >= statements.RowsPerStatement)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0)
+            {
+                Clear();
+                return;
+            }
+
+            var (sql, parameters) = _pendingKind switch
+            {
+                Pending.Upserts => (statements.Upserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
+                Pending.Inserts => (statements.Inserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
+                Pending.LogEntries => (statements.LogEntries(_pending.Count), _pending.SelectMany(r => r).ToArray()),
+                _ => statements.Deletes(_pending),
+            };
+            Clear();
+            await target.ExecuteStatementAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+        }
+
+        public void Clear()
+        {
+            _pending.Clear();
+            _pendingKeys.Clear();
+            _pendingKind = Pending.None;
+        }
     }
 
     /// <summary>The statements of one captured table's definition, with the mapping of its columns onto staging.</summary>
@@ -245,42 +273,25 @@ internal sealed class ChangeApplier(
 
         public string DeleteAll { get; }
 
-        public static async Task<Statements> PlanAsync(DatabaseSession target, IUpsertSession upserts, QualifiedName table, IReadOnlyList<TableColumn> tableColumns,
-            CapturedRelation relation, ReceiveRequest request, CancellationToken cancellationToken)
+        public static async Task<Statements> PlanAsync(DatabaseSession target, IUpsertSession upserts, StagingTable staging, CapturedRelation relation,
+            ReceiveRequest request, CancellationToken cancellationToken)
         {
-            var missing = new List<string>();
-            TableColumn Column(string name)
-            {
-                var found = ColumnNames.Find(tableColumns, c => c.Name, name);
-                if (found is null)
-                {
-                    missing.Add(name);
-                }
-
-                return found ?? new TableColumn(name, string.Empty, null);
-            }
-
-            var targets = relation.Columns.Select(Column).ToList();
-            var batchColumn = request.BatchIdColumn is { } b ? Column(b) : null;
-            var logColumns = request.Mode == CaptureMode.ChangeLog ? LogColumns.Select(c => Column(c).Name).ToList() : [];
-            if (missing.Count > 0)
-            {
-                throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidOperation,
-                    $"The staging table {table} has no column {string.Join(", ", missing)} for the changes of {relation} ({request.Mode}); " +
-                    "add it and receive again. Nothing of this transaction was applied and the capture's position is unchanged.")
-                { Target = table.ToString() };
-            }
-
+            var logColumns = request.Mode == CaptureMode.ChangeLog ? LogColumns : [];
+            var mapped = staging.Require(relation.Columns.Concat(request.BatchIdColumn is { } b ? [b] : []).Concat(logColumns),
+                $"the changes of {relation} ({request.Mode})", "Receive again once it is there: nothing of this transaction was applied and the capture's position is unchanged.");
+            var targets = mapped.Take(relation.Columns.Count).ToList();
+            var batchColumn = request.BatchIdColumn is null ? null : mapped[relation.Columns.Count];
             var keyIndexes = Enumerable.Range(0, relation.Columns.Count).Where(i => relation.IsKey[i]).ToArray();
-            var keyColumns = keyIndexes.Select(i => targets[i].Name).ToList();
-            if (request.Mode == CaptureMode.Mirror && (keyColumns.Count == 0 || !await upserts.HasUniqueKeyAsync(table, keyColumns, cancellationToken).ConfigureAwait(false)))
+            var statements = new Statements(target, upserts, staging.Table, targets, keyIndexes, batchColumn, mapped.Skip(mapped.Count - logColumns.Count).Select(c => c.Name).ToList());
+            if (request.Mode == CaptureMode.Mirror
+                && (keyIndexes.Length == 0 || !await upserts.HasUniqueKeyAsync(staging.Table, statements._keyColumns, cancellationToken).ConfigureAwait(false)))
             {
                 throw new BatchDbException(ErrorIds.UniqueKeyRequired, BatchDbErrorKind.InvalidOperation,
-                    $"A mirror of {relation} needs a primary key or unique index on ({string.Join(", ", keyColumns)}) in {table}, the columns that identify its rows at the source.")
-                { Target = table.ToString() };
+                    $"A mirror of {relation} needs a primary key or unique index on ({string.Join(", ", statements._keyColumns)}) in {staging.Table}, the columns that identify its rows at the source.")
+                { Target = staging.Table.ToString() };
             }
 
-            return new Statements(target, upserts, table, targets, keyIndexes, batchColumn, logColumns);
+            return statements;
         }
 
         public string Upserts(int rows) => ByRows(Pending.Upserts, rows, () =>

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
@@ -10,26 +13,46 @@ using BatchDb.Engine.Sql;
 namespace BatchDb.Engine.Cdc;
 
 /// <summary>
-/// Change data capture from a PostgreSQL source's logical replication: a capture is a publication of one table and a
-/// pgoutput slot, both named batchdb_&lt;name&gt;; receiving applies the slot's transactions to a staging table on any
-/// engine, each exactly once.
+/// Change data capture from a PostgreSQL source's logical replication: a capture is a publication of one or more tables
+/// and a pgoutput slot, both named batchdb_&lt;name&gt;; receiving applies the slot's transactions to a staging table
+/// for each captured table, on any engine, each transaction exactly once, with one stored position per capture.
 /// </summary>
 internal static class ChangeCaptures
 {
+    /// <summary>The ledger's target_name holds this much; a capture of many tables keys its position by a shortened list.</summary>
+    private const int MaxPositionTarget = 300;
+
     /// <summary>
-    /// Creates the capture; with <paramref name="copy"/>, also fills its staging table with the table's rows as of the
+    /// Creates the capture; with <paramref name="copy"/>, also fills its staging tables with the tables' rows as of the
     /// slot's start, in one destination transaction that stores that start as the capture's position.
     /// </summary>
-    public static async Task<ChangeCapture> CreateAsync(BatchDbConnection source, string name, string table, InitialCopy? copy, CancellationToken cancellationToken)
+    public static async Task<ChangeCapture> CreateAsync(BatchDbConnection source, string name, IReadOnlyList<string> tables, InitialCopy? copy, CancellationToken cancellationToken)
     {
         var names = CaptureNames.Parse(name);
-        var requested = QualifiedName.Parse(table);
+        var requested = tables.Select(t => QualifiedName.Parse(t)).ToList();
+        if (copy is not null && copy.Tables.Count != requested.Count)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"-CopyTo names {copy.Tables.Count} staging table(s) for {requested.Count} captured table(s); give one for each table, in the same order.");
+        }
+
         await using var session = await source.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         var stream = session.Require<IChangeStreamSession>();
-        var resolved = await session.ResolveAsync(requested, cancellationToken).ConfigureAwait(false);
-        if (!await session.TableExistsAsync(resolved, cancellationToken).ConfigureAwait(false))
+        var resolved = new List<QualifiedName>(requested.Count);
+        foreach (var table in requested)
         {
-            throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {resolved} does not exist on {source}.") { Target = resolved.ToString() };
+            var found = await session.ResolveAsync(table, cancellationToken).ConfigureAwait(false);
+            if (!await session.TableExistsAsync(found, cancellationToken).ConfigureAwait(false))
+            {
+                throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {found} does not exist on {source}.") { Target = found.ToString() };
+            }
+
+            if (resolved.Contains(found))
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, $"-Table names {found} twice.") { Target = found.ToString() };
+            }
+
+            resolved.Add(found);
         }
 
         Func<DatabaseSession, ulong, Task>? copyRows = copy is null ? null
@@ -38,51 +61,38 @@ internal static class ChangeCaptures
         return ToRecord(source, await RequireAsync(stream, names, source, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The table's rows as <paramref name="reader"/> sees them into staging, replacing its rows, with the position stored.</summary>
-    private static async Task CopyAsync(DatabaseSession reader, QualifiedName table, CaptureNames names, BatchDbConnection source, InitialCopy copy,
+    /// <summary>The tables' rows as <paramref name="reader"/> sees them into staging, replacing its rows, with the position stored.</summary>
+    private static async Task CopyAsync(DatabaseSession reader, IReadOnlyList<QualifiedName> tables, CaptureNames names, BatchDbConnection source, InitialCopy copy,
         ulong start, CancellationToken cancellationToken)
     {
         await reader.UseUtcAsync(cancellationToken).ConfigureAwait(false);
-        var sourceColumns = (await reader.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false)).Select(c => c.Name).ToList();
         await using var target = await copy.Destination.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         await target.UseUtcAsync(cancellationToken).ConfigureAwait(false);
-        var staging = await RequireStagingAsync(target, copy.Destination, copy.Table, table.ToString(), CaptureMode.Mirror, cancellationToken).ConfigureAwait(false);
-        var stagingColumns = await target.DescribeColumnsAsync(staging, cancellationToken).ConfigureAwait(false);
-        var missing = sourceColumns.Where(c => ColumnNames.Find(stagingColumns, s => s.Name, c) is null)
-            .Concat(copy.BatchIdColumn is { } b && ColumnNames.Find(stagingColumns, s => s.Name, b) is null ? [b] : []).ToList();
-        if (missing.Count > 0)
+        var stagings = new List<StagingTable>(tables.Count);
+        var plans = new List<(string Select, IReadOnlyList<string> Columns)>(tables.Count);
+        for (var i = 0; i < tables.Count; i++)
         {
-            throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidOperation,
-                $"The staging table {staging} has no column {string.Join(", ", missing)} for the rows of {table}; add it. No capture was created.")
-            { Target = staging.ToString() };
+            var staging = await RequireStagingAsync(target, copy.Destination, copy.Tables[i], tables[i], CaptureMode.Mirror, cancellationToken).ConfigureAwait(false);
+            var sourceColumns = (await reader.DescribeColumnsAsync(tables[i], cancellationToken).ConfigureAwait(false)).Select(c => c.Name).ToList();
+            var columns = staging.Require(sourceColumns.Concat(copy.BatchIdColumn is { } b ? [b] : []), $"the rows of {tables[i]}", "No capture was created.");
+            stagings.Add(staging);
+            plans.Add(($"SELECT {string.Join(", ", sourceColumns.Select(reader.QuoteIdentifier))} FROM {reader.QuoteName(tables[i])}", columns.Select(c => c.Name).ToList()));
         }
 
         var ledger = await Ledger.RequireWatermarksAsync(target, copy.Destination, cancellationToken).ConfigureAwait(false);
-        var columns = sourceColumns.Select(c => ColumnNames.Find(stagingColumns, s => s.Name, c)!.Name)
-            .Concat(copy.BatchIdColumn is { } stamp ? [ColumnNames.Find(stagingColumns, s => s.Name, stamp)!.Name] : []).ToList();
-        var row = new object?[columns.Count];
-        if (copy.BatchIdColumn is not null)
-        {
-            row[^1] = copy.BatchId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
         await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await target.ExecuteStatementAsync($"DELETE FROM {target.QuoteName(staging)}", cancellationToken).ConfigureAwait(false);
-            await using (var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(staging, columns, cancellationToken).ConfigureAwait(false))
+            for (var i = 0; i < stagings.Count; i++)
             {
-                await reader.StreamRowsAsync($"SELECT {string.Join(", ", sourceColumns.Select(reader.QuoteIdentifier))} FROM {reader.QuoteName(table)}", [],
-                    async (values, token) =>
-                    {
-                        Array.Copy(values, row, values.Length);
-                        await writer.WriteRowAsync(row, token).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await target.ExecuteStatementAsync($"DELETE FROM {target.QuoteName(stagings[i].Table)}", cancellationToken).ConfigureAwait(false);
+                await using var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(stagings[i].Table, plans[i].Columns, cancellationToken).ConfigureAwait(false);
+                await writer.CopyRowsAsync(reader, plans[i].Select, [], copy.BatchIdColumn is null ? [] : [copy.BatchId?.ToString(CultureInfo.InvariantCulture)], null, cancellationToken)
+                    .ConfigureAwait(false);
             }
 
-            await ledger.SaveWatermarkAsync(PositionSource(names, source), staging.ToString(), new Watermark(ChangeApplier.PositionColumn, (long)start), copy.BatchId, cancellationToken).ConfigureAwait(false);
+            await ledger.SaveWatermarkAsync(PositionSource(names, source), PositionTarget(stagings), new Watermark(ChangeApplier.PositionColumn, (long)start), copy.BatchId, cancellationToken)
+                .ConfigureAwait(false);
             await target.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -133,20 +143,20 @@ internal static class ChangeCaptures
 
         await using var target = await destination.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         await target.UseUtcAsync(cancellationToken).ConfigureAwait(false);
-        var table = await RequireStagingAsync(target, destination, request.Table, capture.Table, request.Mode, cancellationToken).ConfigureAwait(false);
-        var columns = await target.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false);
+        var stagings = await ResolveStagingAsync(target, destination, request, capture, names, cancellationToken).ConfigureAwait(false);
         var ledger = await Ledger.RequireWatermarksAsync(target, destination, cancellationToken).ConfigureAwait(false);
         var positionSource = PositionSource(names, request.Source);
-        var stored = await ledger.FindWatermarkAsync(positionSource, table.ToString(), cancellationToken).ConfigureAwait(false);
+        var positionTarget = PositionTarget(stagings);
+        var stored = await ledger.FindWatermarkAsync(positionSource, positionTarget, cancellationToken).ConfigureAwait(false);
         if (stored is not null && (stored.Column != ChangeApplier.PositionColumn || stored.Value is not long))
         {
             throw new BatchDbException(ErrorIds.WatermarkConflict, BatchDbErrorKind.InvalidOperation,
-                $"The ledger of {destination} holds a {stored.Column} mark for {positionSource} into {table}, not a commit position.")
-            { Target = table.ToString() };
+                $"The ledger of {destination} holds a {stored.Column} mark for {positionSource} into {positionTarget}, not a commit position.")
+            { Target = positionTarget };
         }
 
         var applied = stored is null ? (ulong?)null : (ulong)(long)stored.Value;
-        log.Verbose($"Receiving capture {names.Name} ({capture.Table}) into {table} as {request.Mode}, after commit {LogSequenceNumber.Format(applied) ?? "(none yet)"}" +
+        log.Verbose($"Receiving capture {names.Name} into {string.Join(", ", stagings.Select(t => $"{t.Table} ({t.Source})"))} as {request.Mode}, after commit {LogSequenceNumber.Format(applied) ?? "(none yet)"}" +
             (request.Continuous ? " until stopped." : $" up to the source's WAL position at the start ({LogSequenceNumber.Format(capture.CurrentLsn)})."));
         using var stop = new CancellationTokenSource();
         if (request.MaxDuration is { } duration)
@@ -154,7 +164,7 @@ internal static class ChangeCaptures
             stop.CancelAfter(duration);
         }
 
-        var applier = new ChangeApplier(target, ledger, table, columns, request, positionSource, batchId, stop, progress);
+        var applier = new ChangeApplier(target, ledger, stagings, request, positionSource, positionTarget, batchId, stop, progress);
         try
         {
             await stream.StreamChangesAsync(new ChangeStreamRequest(names, applied, Drain: !request.Continuous), applier, stop.Token, cancellationToken).ConfigureAwait(false);
@@ -166,7 +176,7 @@ internal static class ChangeCaptures
         }
 
         log.Verbose($"Applied {applier.Changes:N0} changes in {applier.Transactions:N0} transactions; the stored position is {LogSequenceNumber.Format(applier.LastLsn ?? applied) ?? "(none)"}.");
-        return new ChangeReceipt(destination, names.Name, table.ToString(), request.Mode, applier.Transactions,
+        return new ChangeReceipt(destination, names.Name, string.Join(", ", stagings.Select(t => t.Table)), request.Mode, applier.Transactions,
             applier.Count(ChangeKind.Insert), applier.Count(ChangeKind.Update), applier.Count(ChangeKind.Delete), applier.Count(ChangeKind.Truncate),
             LogSequenceNumber.Format(applied), LogSequenceNumber.Format(applier.LastLsn ?? applied),
             applier.LastCommitTimeUtc is { } utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToLocalTime() : null,
@@ -177,12 +187,86 @@ internal static class ChangeCaptures
     private static string PositionSource(CaptureNames names, BatchDbConnection source) =>
         $"capture {names.Name} of {source.Server}:{source.Port}/{source.Database}";
 
-    private static async Task<QualifiedName> RequireStagingAsync(DatabaseSession target, BatchDbConnection destination, string name, string capturedTable,
+    /// <summary>The key of a capture's position in the destination's ledger, beside the source's: its staging tables.</summary>
+    private static string PositionTarget(IReadOnlyList<StagingTable> stagings)
+    {
+        var joined = string.Join(", ", stagings.Select(t => t.Table.ToString()).Order(StringComparer.Ordinal));
+        return joined.Length <= MaxPositionTarget ? joined
+            : $"{joined[..(MaxPositionTarget - 20)]}… #{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(joined)))[..16]}";
+    }
+
+    /// <summary>The staging table of each captured table: the one -Table names for a capture of one table, else -TableMap's.</summary>
+    private static async Task<IReadOnlyList<StagingTable>> ResolveStagingAsync(DatabaseSession target, BatchDbConnection destination, ReceiveRequest request,
+        CaptureState capture, CaptureNames names, CancellationToken cancellationToken)
+    {
+        var captured = capture.Tables;
+        var list = string.Join(", ", captured);
+        if (captured.Count == 0)
+        {
+            throw new BatchDbException(ErrorIds.CaptureNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"The publication {names.Publication} of capture '{names.Name}' is missing or empty; remove the capture and create it again.")
+            { Target = names.Name };
+        }
+
+        QualifiedName Captured(string text)
+        {
+            var wanted = QualifiedName.Parse(text);
+            var found = captured.Where(c => string.Equals(c.Name, wanted.Name, StringComparison.OrdinalIgnoreCase)
+                && (wanted.Schema is null || string.Equals(c.Schema, wanted.Schema, StringComparison.OrdinalIgnoreCase))).ToList();
+            return found.Count == 1 ? found[0]
+                : throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, found.Count == 0
+                    ? $"{text} is not a table of capture '{names.Name}' ({list})."
+                    : $"{text} could be {string.Join(" or ", found)} of capture '{names.Name}'; qualify it with its schema.")
+                { Target = text };
+        }
+
+        List<(QualifiedName Source, string Staging)> pairs;
+        if (request.Tables is [{ Source: null } only])
+        {
+            pairs = captured.Count == 1 ? [(captured[0], only.Staging)]
+                : throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                    $"The capture '{names.Name}' holds {captured.Count} tables ({list}); give each its staging table with -TableMap @{{ '{captured[0]}' = '…'; … }}.")
+                { Target = names.Name };
+        }
+        else
+        {
+            pairs = request.Tables.Select(m => (Captured(m.Source!), m.Staging)).OrderBy(p => captured.ToList().IndexOf(p.Item1)).ToList();
+            if (pairs.GroupBy(p => p.Source).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, $"-TableMap maps {twice.Key} twice.") { Target = twice.Key.ToString() };
+            }
+
+            if (captured.Where(c => !pairs.Any(p => p.Source == c)).ToList() is { Count: > 0 } unmapped)
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                    $"-TableMap gives no staging table for {string.Join(", ", unmapped)} of capture '{names.Name}'; map every table it captures ({list}).")
+                { Target = names.Name };
+            }
+        }
+
+        var stagings = new List<StagingTable>(pairs.Count);
+        foreach (var (source, staging) in pairs)
+        {
+            var table = await RequireStagingAsync(target, destination, staging, source, request.Mode, cancellationToken).ConfigureAwait(false);
+            if (stagings.FirstOrDefault(s => s.Table == table.Table) is { } shared)
+            {
+                throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                    $"{shared.Source} and {source} would both go into {table.Table}; give each captured table its own staging table.")
+                { Target = table.Table.ToString() };
+            }
+
+            stagings.Add(table);
+        }
+
+        return stagings;
+    }
+
+    private static async Task<StagingTable> RequireStagingAsync(DatabaseSession target, BatchDbConnection destination, string name, QualifiedName capturedTable,
         CaptureMode mode, CancellationToken cancellationToken)
     {
         var table = await target.ResolveAsync(QualifiedName.Parse(name, "staging table"), cancellationToken).ConfigureAwait(false);
         return await target.TableExistsAsync(table, cancellationToken).ConfigureAwait(false)
-            ? table
+            ? new StagingTable(capturedTable, table, await target.DescribeColumnsAsync(table, cancellationToken).ConfigureAwait(false))
             : throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
                 $"The staging table {table} does not exist on {destination}. Create it with the columns of {capturedTable}" +
                 (mode == CaptureMode.ChangeLog ? $" and {string.Join(", ", ChangeApplier.LogColumns)}." : "."))
@@ -198,7 +282,7 @@ internal static class ChangeCaptures
     private static ChangeCapture ToRecord(BatchDbConnection source, CaptureState state)
     {
         var names = new CaptureNames(state.Name);
-        return new ChangeCapture(source, state.Name, state.Table, names.Slot, names.Publication, state.Active,
+        return new ChangeCapture(source, state.Name, state.Tables.Count == 0 ? "(none: the publication is missing)" : string.Join(", ", state.Tables), names.Slot, names.Publication, state.Active,
             LogSequenceNumber.Format(state.ConfirmedLsn), LogSequenceNumber.Format(state.CurrentLsn), state.RetainedBytes);
     }
 }

@@ -8,13 +8,13 @@ namespace BatchDb.Engine.Cdc;
 internal interface IChangeStreamSession
 {
     /// <summary>
-    /// Creates the publication and the logical replication slot of a capture of <paramref name="table"/>, after checking
-    /// that the server decodes changes, the login may replicate and the table's updates and deletes can be applied.
+    /// Creates the publication of <paramref name="tables"/> and the logical replication slot of a capture, after checking
+    /// that the server decodes changes, the login may replicate and each table's updates and deletes can be applied.
     /// With <paramref name="copy"/>, the slot exports its starting snapshot, and <paramref name="copy"/> runs with a
     /// session that reads the database as of that snapshot, and the slot's starting position: the copy holds exactly
     /// the transactions the slot will not deliver. If the copy fails, the slot and publication are dropped again.
     /// </summary>
-    Task CreateCaptureAsync(CaptureNames names, QualifiedName table, Func<DatabaseSession, ulong, Task>? copy, CancellationToken cancellationToken);
+    Task CreateCaptureAsync(CaptureNames names, IReadOnlyList<QualifiedName> tables, Func<DatabaseSession, ulong, Task>? copy, CancellationToken cancellationToken);
 
     /// <summary>The captures on this database (all, or the one named), with their slots' positions.</summary>
     Task<IReadOnlyList<CaptureState>> DescribeCapturesAsync(string? name, CancellationToken cancellationToken);

@@ -8,8 +8,8 @@ internal sealed record ReceiveRequest
 
     public required string Name { get; init; }
 
-    /// <summary>The staging table on the destination.</summary>
-    public required string Table { get; init; }
+    /// <summary>The staging table of each captured table, on the destination.</summary>
+    public required IReadOnlyList<TableMapping> Tables { get; init; }
 
     public CaptureMode Mode { get; init; } = CaptureMode.Mirror;
 

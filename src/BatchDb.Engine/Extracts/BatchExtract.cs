@@ -96,27 +96,17 @@ internal static class BatchExtract
             long copied;
             await using (var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false))
             {
-                var row = new object?[targetColumns.Count];
-                if (request.BatchIdColumn is not null)
-                {
-                    row[^1] = stamp;
-                }
-
-                long sent = 0;
-                var read = await source.StreamRowsAsync(
-                    $"SELECT * FROM ({baseQuery}) AS batchdb_source WHERE {InWindow(source, null, mark.Source, from is null)}", window,
-                    async (values, token) =>
+                copied = await writer.CopyRowsAsync(source, $"SELECT * FROM ({baseQuery}) AS batchdb_source WHERE {InWindow(source, null, mark.Source, from is null)}", window,
+                    request.BatchIdColumn is null ? [] : [stamp],
+                    sent =>
                     {
-                        Array.Copy(values, row, values.Length);
-                        await writer.WriteRowAsync(row, token).ConfigureAwait(false);
-                        if (++sent % ProgressEveryRows == 0)
+                        if (sent % ProgressEveryRows == 0)
                         {
                             progress?.Report(new OperationProgress(activity, $"{sent:N0} rows sent", -1));
                         }
                     },
                     cancellationToken).ConfigureAwait(false);
-                copied = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                progress?.Report(new OperationProgress(activity, $"{read:N0} rows sent; committing", -1));
+                progress?.Report(new OperationProgress(activity, $"{copied:N0} rows sent; committing", -1));
             }
 
             if (keys.Count > 0)

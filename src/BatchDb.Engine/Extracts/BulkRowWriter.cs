@@ -1,3 +1,5 @@
+using BatchDb.Engine.Sql;
+
 namespace BatchDb.Engine.Extracts;
 
 /// <summary>
@@ -13,4 +15,29 @@ internal abstract class BulkRowWriter : IAsyncDisposable
     public abstract Task<long> CompleteAsync(CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// Sends every row a query on <paramref name="source"/> streams, each followed by <paramref name="trailing"/> (the
+    /// batch id), and completes; <paramref name="sent"/> hears the count after each row. Returns the rows written.
+    /// </summary>
+    public async Task<long> CopyRowsAsync(DatabaseSession source, string sql, object?[] parameters, object?[] trailing, Action<long>? sent, CancellationToken cancellationToken)
+    {
+        object?[]? row = null;
+        long count = 0;
+        await source.StreamRowsAsync(sql, parameters,
+            async (values, token) =>
+            {
+                if (row is null)
+                {
+                    row = new object?[values.Length + trailing.Length];
+                    Array.Copy(trailing, 0, row, values.Length, trailing.Length);
+                }
+
+                Array.Copy(values, row, values.Length);
+                await WriteRowAsync(row, token).ConfigureAwait(false);
+                sent?.Invoke(++count);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

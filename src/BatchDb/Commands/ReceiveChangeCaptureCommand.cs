@@ -7,16 +7,19 @@ using BatchDb.Completion;
 namespace BatchDb.Commands;
 
 /// <summary>
-/// Receive-ChangeCapture: applies a capture's changes from the -Source PostgreSQL database to a staging table of the
+/// Receive-ChangeCapture: applies a capture's changes from the -Source PostgreSQL database to staging tables of the
 /// -Connection database (PostgreSQL or MySQL/MariaDB), one destination transaction per source transaction, with the
 /// source commit position stored in the same transaction. The slot is acknowledged only after that commit, and a
 /// transaction at or below the stored position is skipped: stopped or killed at any moment, nothing is lost and
 /// nothing applied twice. By default it ends at the WAL position the source had when it started.
 /// </summary>
-[Cmdlet(VerbsCommunications.Receive, "ChangeCapture", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Receive, "ChangeCapture", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TableSet)]
 [OutputType(typeof(ChangeReceipt))]
 public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
 {
+    private const string TableSet = "Table";
+    private const string MapSet = "TableMap";
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CaptureNameCompleter))]
@@ -28,12 +31,17 @@ public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public BatchDbConnection? Source { get; set; }
 
-    /// <summary>The staging table on the -Connection database.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The staging table on the -Connection database, for a capture of one table.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = TableSet)]
     [Alias("StagingTable")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TableNameCompleter))]
     public string Table { get; set; } = string.Empty;
+
+    /// <summary>The staging table of each captured table, for a capture of several: @{ 'orders' = 'staging_orders'; 'order_lines' = 'staging_order_lines' }.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MapSet)]
+    [ValidateNotNullOrEmpty]
+    public System.Collections.IDictionary? TableMap { get; set; }
 
     // Boxed, as ConnectBatchDbCommand.Provider is: PowerShell lists the module's public types before BatchDb.Engine can load.
     private object _mode = CaptureMode.Mirror;
@@ -63,7 +71,11 @@ public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
     {
         var connection = ResolveConnection();
         var source = Source!;
-        if (!ShouldProcess($"{Table} on {connection}", $"Apply the changes of capture {Name} on {source} as {Mode}"))
+        var tables = ParameterSetName == MapSet
+            ? TableMap!.Keys.Cast<object>().Select(k => new TableMapping(k.ToString(), TableMap[k]?.ToString() ?? string.Empty)).ToList()
+            : [new TableMapping(null, Table)];
+        var stagingTables = string.Join(", ", tables.Select(t => t.Staging));
+        if (!ShouldProcess($"{stagingTables} on {connection}", $"Apply the changes of capture {Name} on {source} as {Mode}"))
         {
             return;
         }
@@ -72,15 +84,15 @@ public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
         {
             Source = source,
             Name = Name,
-            Table = Table,
+            Tables = tables,
             Mode = Mode,
             BatchIdColumn = BatchIdColumn.Length == 0 ? null : BatchIdColumn,
             Continuous = Continuous,
             MaxChanges = MaxChanges,
             MaxDuration = MaxDuration,
         };
-        WriteObject(RunRecorded(connection, $"{Name} {Table}",
-            new Dictionary<string, object?> { ["Source"] = source.ToString(), ["Name"] = Name, ["Table"] = Table, ["Mode"] = Mode.ToString() },
+        WriteObject(RunRecorded(connection, $"{Name} {string.Join(", ", tables.Select(t => t.Staging).Order(StringComparer.OrdinalIgnoreCase))}",
+            new Dictionary<string, object?> { ["Source"] = source.ToString(), ["Name"] = Name, ["Table"] = stagingTables, ["Mode"] = Mode.ToString() },
             countsTowardRun: true, (progress, log, batchId, token) => ChangeCaptures.ReceiveAsync(connection, request, batchId, progress, log, token), r => r.Changes));
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class PostgreSqlSession
 {
     private const string MarkerPrefix = "batchdb";
 
-    public async Task CreateCaptureAsync(CaptureNames names, QualifiedName table, Func<Sql.DatabaseSession, ulong, Task>? copy, CancellationToken cancellationToken)
+    public async Task CreateCaptureAsync(CaptureNames names, IReadOnlyList<QualifiedName> tables, Func<Sql.DatabaseSession, ulong, Task>? copy, CancellationToken cancellationToken)
     {
         var walLevel = (string)(await QueryAsync("SHOW wal_level", cancellationToken).ConfigureAwait(false))[0][0]!;
         if (walLevel != "logical")
@@ -35,18 +35,9 @@ internal sealed partial class PostgreSqlSession
                 $"The login {login[0][0]} may not read replication slots; give it the REPLICATION attribute: ALTER ROLE {Quote((string)login[0][0]!)} REPLICATION.");
         }
 
-        var identity = await QueryAsync(
-            """
-            SELECT c.relreplident::text, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-            FROM pg_class c WHERE c.oid = to_regclass(@p0)
-            """,
-            cancellationToken, Quote(table)).ConfigureAwait(false);
-        if ((string)identity[0][0]! == "n" || (string)identity[0][0]! == "d" && identity[0][1] is false)
+        foreach (var table in tables)
         {
-            throw new BatchDbException(ErrorIds.UniqueKeyRequired, BatchDbErrorKind.InvalidOperation,
-                $"{table} has no primary key and REPLICA IDENTITY {((string)identity[0][0]! == "n" ? "NOTHING" : "DEFAULT")}: its updates and deletes could not be applied. " +
-                $"Add a primary key, or run ALTER TABLE {Quote(table)} REPLICA IDENTITY FULL.")
-            { Target = table.ToString() };
+            await RequireReplicaIdentityAsync(table, cancellationToken).ConfigureAwait(false);
         }
 
         if ((await QueryAsync("SELECT 1 FROM pg_replication_slots WHERE slot_name = @p0", cancellationToken, names.Slot).ConfigureAwait(false)).Count > 0)
@@ -57,7 +48,7 @@ internal sealed partial class PostgreSqlSession
         }
 
         await ExecuteAsync($"DROP PUBLICATION IF EXISTS {Quote(names.Publication)}", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync($"CREATE PUBLICATION {Quote(names.Publication)} FOR TABLE {Quote(table)}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"CREATE PUBLICATION {Quote(names.Publication)} FOR TABLE {string.Join(", ", tables.Select(Quote))}", cancellationToken).ConfigureAwait(false);
         try
         {
             if (copy is null)
@@ -73,6 +64,23 @@ internal sealed partial class PostgreSqlSession
         {
             await DropHalfCreatedAsync(names).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async Task RequireReplicaIdentityAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var identity = await QueryAsync(
+            """
+            SELECT c.relreplident::text, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+            FROM pg_class c WHERE c.oid = to_regclass(@p0)
+            """,
+            cancellationToken, Quote(table)).ConfigureAwait(false);
+        if ((string)identity[0][0]! == "n" || (string)identity[0][0]! == "d" && identity[0][1] is false)
+        {
+            throw new BatchDbException(ErrorIds.UniqueKeyRequired, BatchDbErrorKind.InvalidOperation,
+                $"{table} has no primary key and REPLICA IDENTITY {((string)identity[0][0]! == "n" ? "NOTHING" : "DEFAULT")}: its updates and deletes could not be applied. " +
+                $"Add a primary key, or run ALTER TABLE {Quote(table)} REPLICA IDENTITY FULL.")
+            { Target = table.ToString() };
         }
     }
 
@@ -136,14 +144,14 @@ internal sealed partial class PostgreSqlSession
             """
             SELECT substr(s.slot_name, 9), s.active, s.confirmed_flush_lsn::text, pg_current_wal_lsn()::text,
                    pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::bigint,
-                   (SELECT string_agg(format('%s.%s', p.schemaname, p.tablename), ', ') FROM pg_publication_tables p WHERE p.pubname = s.slot_name)
+                   ARRAY(SELECT format('%s.%s', p.schemaname, p.tablename) FROM pg_publication_tables p WHERE p.pubname = s.slot_name ORDER BY 1)
             FROM pg_replication_slots s
             WHERE s.slot_name LIKE 'batchdb\_%' AND s.plugin = 'pgoutput' AND s.database = current_database()
               AND (@p0::text IS NULL OR s.slot_name = 'batchdb_' || @p0::text)
             ORDER BY 1
             """,
             cancellationToken, name).ConfigureAwait(false);
-        return rows.Select(r => new CaptureState((string)r[0]!, r[5] as string ?? "(no table: the publication is missing)", (bool)r[1]!,
+        return rows.Select(r => new CaptureState((string)r[0]!, ((string[])r[5]!).Select(t => QualifiedName.Parse(t)).ToList(), (bool)r[1]!,
             r[2] is string confirmed ? (ulong)NpgsqlLogSequenceNumber.Parse(confirmed) : null,
             (ulong)NpgsqlLogSequenceNumber.Parse((string)r[3]!), r[4] as long?)).ToList();
     }
@@ -237,9 +245,9 @@ internal sealed partial class PostgreSqlSession
                 transaction.Start((ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp, skip: request.AppliedLsn is { } applied && (ulong)begin.TransactionFinalLsn <= applied);
                 return null;
             case RelationMessage described:
-                transaction.Relation = new CapturedRelation(described.Namespace, described.RelationName, described.Columns.Select(c => c.ColumnName).ToList(),
-                    described.Columns.Select(c => (c.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0).ToList());
-                transaction.RelationSent = false;
+                transaction.Describe(new CapturedRelation(described.RelationId, described.Namespace, described.RelationName,
+                    described.Columns.Select(c => c.ColumnName).ToList(),
+                    described.Columns.Select(c => (c.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0).ToList()));
                 return null;
             case LogicalDecodingMessage { Prefix: MarkerPrefix } decoding:
                 using (var reader = new StreamReader(decoding.Data, Encoding.UTF8))
@@ -269,38 +277,59 @@ internal sealed partial class PostgreSqlSession
             transaction.Open = true;
         }
 
-        var relation = transaction.Relation ?? throw new InvalidOperationException("A change arrived before its relation.");
-        if (!transaction.RelationSent)
+        // A table's description goes to the sink before its first change, and again after the source sent a new one.
+        async Task<CapturedRelation> DescribedAsync(uint id)
         {
-            await sink.RelationAsync(relation, cancellationToken).ConfigureAwait(false);
-            transaction.RelationSent = true;
+            var (relation, sent) = transaction.Relations.TryGetValue(id, out var known) ? known
+                : throw new InvalidOperationException($"A change of relation {id} arrived before its description.");
+            if (!sent)
+            {
+                await sink.RelationAsync(relation, cancellationToken).ConfigureAwait(false);
+                transaction.Relations[id] = (relation, true);
+            }
+
+            return relation;
         }
 
+        if (message is TruncateMessage truncate)
+        {
+            foreach (var truncated in truncate.Relations)
+            {
+                await sink.ChangeAsync(await DescribedAsync(truncated.RelationId).ConfigureAwait(false), ChangeKind.Truncate, null, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
+        var relation = await DescribedAsync(message switch
+        {
+            InsertMessage m => m.Relation.RelationId,
+            UpdateMessage m => m.Relation.RelationId,
+            DeleteMessage m => m.Relation.RelationId,
+            _ => throw new InvalidOperationException($"Unexpected change message {message.GetType().Name}."),
+        }).ConfigureAwait(false);
         var relationName = relation.ToString();
         switch (message)
         {
             case InsertMessage insert:
-                await sink.ChangeAsync(ChangeKind.Insert, await ReadAsync(insert.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Insert, await ReadAsync(insert.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
                 break;
             case FullUpdateMessage full:
                 var old = await ReadAsync(full.OldRow, null, relationName, cancellationToken).ConfigureAwait(false);
-                await sink.ChangeAsync(ChangeKind.Update, await ReadAsync(full.NewRow, old, relationName, cancellationToken).ConfigureAwait(false), old, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Update, await ReadAsync(full.NewRow, old, relationName, cancellationToken).ConfigureAwait(false), old, cancellationToken).ConfigureAwait(false);
                 break;
             case IndexUpdateMessage keyChange:
                 var oldKey = await ReadAsync(keyChange.Key, null, relationName, cancellationToken).ConfigureAwait(false);
-                await sink.ChangeAsync(ChangeKind.Update, await ReadAsync(keyChange.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), oldKey, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Update, await ReadAsync(keyChange.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), oldKey, cancellationToken).ConfigureAwait(false);
                 break;
             case UpdateMessage update:
-                await sink.ChangeAsync(ChangeKind.Update, await ReadAsync(update.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Update, await ReadAsync(update.NewRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
                 break;
             case KeyDeleteMessage keyDelete:
-                await sink.ChangeAsync(ChangeKind.Delete, await ReadAsync(keyDelete.Key, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Delete, await ReadAsync(keyDelete.Key, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
                 break;
             case FullDeleteMessage fullDelete:
-                await sink.ChangeAsync(ChangeKind.Delete, await ReadAsync(fullDelete.OldRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-                break;
-            case TruncateMessage:
-                await sink.ChangeAsync(ChangeKind.Truncate, null, null, cancellationToken).ConfigureAwait(false);
+                await sink.ChangeAsync(relation, ChangeKind.Delete, await ReadAsync(fullDelete.OldRow, null, relationName, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
@@ -348,9 +377,10 @@ internal sealed partial class PostgreSqlSession
 
         public bool ReachedMarker { get; set; }
 
-        public CapturedRelation? Relation { get; set; }
+        /// <summary>The captured tables by relation id, and whether the sink has their current description.</summary>
+        public Dictionary<uint, (CapturedRelation Relation, bool Sent)> Relations { get; } = [];
 
-        public bool RelationSent { get; set; }
+        public void Describe(CapturedRelation relation) => Relations[relation.Id] = (relation, false);
 
         public void Start(ulong commitLsn, DateTime commitTime, bool skip) => (CommitLsn, CommitTime, Skip) = (commitLsn, commitTime, skip);
     }
