@@ -96,7 +96,7 @@ internal static class CaptureBenchmark
     {
         using var stopping = new CancellationTokenSource();
         var receiving = Task.Run(() => ChangeCaptures.ReceiveAsync(destination.Connection,
-            new ReceiveRequest { Source = source.Connection, Name = Capture, Table = Staging, Continuous = true }, null, null, NullOperationLog.Instance, stopping.Token));
+            new ReceiveRequest { Source = source.Connection, Name = Capture, Tables = [new TableMapping(null, Staging)], Continuous = true }, null, null, NullOperationLog.Instance, stopping.Token));
         var lags = new List<double>();
         var newest = destination.Server.Provider == Engine.Connections.DatabaseProvider.PostgreSql
             ? $"SELECT EXTRACT(EPOCH FROM clock_timestamp() - MAX(placed_at)) * 1000 FROM {Staging}"
@@ -157,7 +157,7 @@ internal static class CaptureBenchmark
             ? $"CREATE TABLE {Staging} (id int PRIMARY KEY, code uuid, amount numeric(15,2), note text, placed_at timestamptz, batch_id bigint)"
             : $"CREATE TABLE {Staging} (id INT PRIMARY KEY, code CHAR(36), amount DECIMAL(15,2), note TEXT, placed_at DATETIME(6), batch_id BIGINT)");
         await RemoveCaptureAsync(source);
-        await ChangeCaptures.CreateAsync(source.Connection, Capture, SourceTable, null, CancellationToken.None);
+        await ChangeCaptures.CreateAsync(source.Connection, Capture, [SourceTable], null, CancellationToken.None);
     }
 
     private static async Task DropTablesAndCaptureAsync(BenchContext source, BenchContext destination)
@@ -183,7 +183,7 @@ internal static class CaptureBenchmark
         });
         var clock = Stopwatch.StartNew();
         var receipt = await ChangeCaptures.ReceiveAsync(destination.Connection,
-            new ReceiveRequest { Source = source.Connection, Name = Capture, Table = Staging }, null, null, NullOperationLog.Instance, CancellationToken.None);
+            new ReceiveRequest { Source = source.Connection, Name = Capture, Tables = [new TableMapping(null, Staging)] }, null, null, NullOperationLog.Instance, CancellationToken.None);
         var elapsed = clock.Elapsed;
         await sampling.CancelAsync();
         await sampler;
