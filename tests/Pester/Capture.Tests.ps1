@@ -72,6 +72,28 @@ Describe 'Change capture into <_> staging' -ForEach $destinations {
 
     AfterEach { Remove-TestCapture $name; Remove-TestCapture "${name}_l"; Remove-TestCapture "${name}_c"; Remove-TestCapture "${name}_m" }
 
+    It 'mirrors array, JSON and interval columns into PostgreSQL staging' -Skip:($_ -ne 'PostgreSql') {
+        $arrays, $documents = "${name}_arrays", "${name}_docs"
+        Source "CREATE TABLE $arrays (id int PRIMARY KEY, tags text[], scores int[]); CREATE TABLE $documents (id int PRIMARY KEY, doc jsonb, took interval, day date)"
+        Invoke-TestSql PostgreSql -Database $stagingDatabase @"
+CREATE TABLE ${arrays}_mirror (id int PRIMARY KEY, tags text[], scores int[], batch_id bigint);
+CREATE TABLE ${documents}_mirror (id int PRIMARY KEY, doc jsonb, took interval, day date, batch_id bigint);
+"@
+        New-ChangeCapture -Name "${name}_m" -Table $arrays, $documents -Connection $online | Out-Null
+        Source @"
+INSERT INTO $arrays VALUES (1, '{a,"b c"}', '{1,2,3}'), (2, NULL, '{}');
+UPDATE $arrays SET scores = '{9}' WHERE id = 1;
+INSERT INTO $documents VALUES (1, '{"k": [1, "二"]}', '1 day 02:03:04', '2026-11-30'), (2, NULL, NULL, NULL);
+UPDATE $documents SET doc = '{"k": null}' WHERE id = 2;
+"@
+        $receipt = Receive-ChangeCapture -Name "${name}_m" -Source $online -TableMap @{ $arrays = "${arrays}_mirror"; $documents = "${documents}_mirror" } -Connection $staging
+        $receipt.Inserted, $receipt.Updated | Should -Be 4, 2
+        foreach ($table in $arrays, $documents) {
+            $text = "SELECT to_jsonb(t) - 'batch_id' FROM $table t ORDER BY id"
+            Invoke-TestSql PostgreSql -Database $stagingDatabase ($text -replace " $table ", " ${table}_mirror ") | Should -Be (Source $text)
+        }
+    }
+
     It 'captures several tables with one position: a transaction across them is applied as one, a TRUNCATE of both, and clear refusals' {
         $other = "${name}_b"
         New-SourceTable $other

@@ -48,7 +48,7 @@ internal static class CaptureBenchmark
                     var want = expected.Length > 0 ? expected : source.Server.Scalar($"SELECT SUM(amount) FROM {SourceTable}")?.ToString() ?? string.Empty;
                     destination.Say($"capture: {size:N0}-row {name} burst");
                     var (elapsed, changes, peak) = await ReceiveAsync(source, destination);
-                    if (changes != size || check() != want)
+                    if (changes != size || (Environment.GetEnvironmentVariable("NOAPPLY") is null && check() != want))
                     {
                         throw new InvalidOperationException($"The {name} burst of {size:N0} rows arrived as {changes:N0} changes; staging has {check()}, expected {want}.");
                     }

@@ -35,6 +35,7 @@ internal sealed class ChangeApplier(
     private readonly Dictionary<ChangeKind, long> _counts = NoChanges();
     private readonly Dictionary<ChangeKind, long> _open = NoChanges();
     private readonly Dictionary<uint, Batch> _batches = [];
+    private readonly StatementPipeline _pipeline = new(target);
     private ulong _commitLsn;
     private DateTime _commitTime;
     private int _position;
@@ -57,12 +58,13 @@ internal sealed class ChangeApplier(
             await previous.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await _pipeline.DrainAsync().ConfigureAwait(false);
         var staging = stagings.FirstOrDefault(s => s.Source.Schema == relation.Schema && s.Source.Name == relation.Name)
             ?? throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound,
                 $"Changes of {relation} arrived, which is not among the tables this receive maps ({string.Join(", ", stagings.Select(s => s.Source))}); " +
                 "it was added to the publication by hand. Remove and create the capture again. The capture's position is unchanged.")
             { Target = relation.ToString() };
-        _batches[relation.Id] = new Batch(target, await Statements.PlanAsync(target, _upserts, staging, relation, request, cancellationToken).ConfigureAwait(false));
+        _batches[relation.Id] = new Batch(_pipeline, await Statements.PlanAsync(target, _upserts, staging, relation, request, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task BeginAsync(ulong commitLsn, DateTime commitTimeUtc, CancellationToken cancellationToken)
@@ -83,7 +85,7 @@ internal sealed class ChangeApplier(
         else if (kind == ChangeKind.Truncate)
         {
             await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await target.ExecuteStatementAsync(statements.DeleteAll, cancellationToken).ConfigureAwait(false);
+            await _pipeline.SendAsync(statements.DeleteAll, [], cancellationToken).ConfigureAwait(false);
         }
         else if (kind == ChangeKind.Delete)
         {
@@ -128,6 +130,7 @@ internal sealed class ChangeApplier(
             await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await _pipeline.DrainAsync().ConfigureAwait(false);
         await ledger.SaveWatermarkAsync(positionSource, positionTarget, new Watermark(PositionColumn, (long)_commitLsn), batchId, cancellationToken).ConfigureAwait(false);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kind in _open.Keys.ToList())
@@ -140,7 +143,7 @@ internal sealed class ChangeApplier(
         (LastLsn, LastCommitTimeUtc) = (_commitLsn, _commitTime);
     }
 
-    public Task RollBackAsync()
+    public async Task RollBackAsync()
     {
         foreach (var batch in _batches.Values)
         {
@@ -152,7 +155,8 @@ internal sealed class ChangeApplier(
             _open[kind] = 0;
         }
 
-        return target.RollBackQuietlyAsync();
+        await _pipeline.AbandonAsync().ConfigureAwait(false);
+        await target.RollBackQuietlyAsync().ConfigureAwait(false);
     }
 
     private static Dictionary<ChangeKind, long> NoChanges() =>
@@ -171,7 +175,7 @@ internal sealed class ChangeApplier(
     /// The rows of one staging table gathered into the statement to send next. Changes of different tables do not
     /// meet in staging, so each table gathers its own; within a table they reach staging in source order.
     /// </summary>
-    private sealed class Batch(DatabaseSession target, Statements statements)
+    private sealed class Batch(StatementPipeline pipeline, Statements statements)
     {
         private readonly List<object?[]> _pending = [];
         private readonly Dictionary<string, int> _pendingKeys = new(StringComparer.Ordinal);
@@ -219,13 +223,13 @@ internal sealed class ChangeApplier(
 
             var (sql, parameters) = _pendingKind switch
             {
-                Pending.Upserts => (statements.Upserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
-                Pending.Inserts => (statements.Inserts(_pending.Count), _pending.SelectMany(r => r).ToArray()),
-                Pending.LogEntries => (statements.LogEntries(_pending.Count), _pending.SelectMany(r => r).ToArray()),
+                Pending.Upserts => (statements.Upserts(_pending.Count), statements.Parameters(_pendingKind, _pending)),
+                Pending.Inserts => (statements.Inserts(_pending.Count), statements.Parameters(_pendingKind, _pending)),
+                Pending.LogEntries => (statements.LogEntries(_pending.Count), statements.Parameters(_pendingKind, _pending)),
                 _ => statements.Deletes(_pending),
             };
             Clear();
-            await target.ExecuteStatementAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+            await pipeline.SendAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
         }
 
         public void Clear()
@@ -233,6 +237,42 @@ internal sealed class ChangeApplier(
             _pending.Clear();
             _pendingKeys.Clear();
             _pendingKind = Pending.None;
+        }
+    }
+
+    /// <summary>
+    /// The statements of a transaction, sent one at a time on the target session, each while the stream reads and
+    /// gathers the next changes: a statement is awaited when the next is sent, before a query, and at the commit,
+    /// so its error still fails the transaction before the position is stored.
+    /// </summary>
+    private sealed class StatementPipeline(DatabaseSession target)
+    {
+        private Task _sent = Task.CompletedTask;
+
+        public async Task SendAsync(string sql, object?[] parameters, CancellationToken cancellationToken)
+        {
+            await DrainAsync().ConfigureAwait(false);
+            _sent = target.ExecuteStatementAsync(sql, cancellationToken, parameters);
+        }
+
+        public async Task DrainAsync()
+        {
+            var sent = _sent;
+            _sent = Task.CompletedTask;
+            await sent.ConfigureAwait(false);
+        }
+
+        /// <summary>Waits for the statement sent, whose outcome no longer matters: the transaction is being rolled back.</summary>
+        public async Task AbandonAsync()
+        {
+            try
+            {
+                await DrainAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BatchDbException or OperationCanceledException)
+            {
+                // The rollback that follows undoes it; the error that ended the stream is the one reported.
+            }
         }
     }
 
@@ -250,19 +290,19 @@ internal sealed class ChangeApplier(
         private readonly IReadOnlyList<TableColumn> _targets;
         private readonly int[] _keyIndexes;
         private readonly IReadOnlyList<string> _keyColumns;
-        private readonly IReadOnlyList<string> _rowColumns;
-        private readonly IReadOnlyList<string> _logColumns;
+        private readonly IReadOnlyList<TableColumn> _rowColumns;
+        private readonly IReadOnlyList<TableColumn> _logColumns;
         private readonly TableColumn? _batchColumn;
         private readonly Dictionary<(Pending, int), string> _byRows = [];
 
         private Statements(DatabaseSession target, IUpsertSession upserts, QualifiedName table, IReadOnlyList<TableColumn> targets, int[] keyIndexes,
-            TableColumn? batchColumn, IReadOnlyList<string> logColumns)
+            TableColumn? batchColumn, IReadOnlyList<TableColumn> logColumns)
         {
             (_target, _upserts, _table, _targets, _keyIndexes, _batchColumn) = (target, upserts, table, targets, keyIndexes, batchColumn);
             _keyColumns = keyIndexes.Select(i => targets[i].Name).ToList();
-            _rowColumns = targets.Select(c => c.Name).Concat(batchColumn is null ? [] : [batchColumn.Name]).ToList();
+            _rowColumns = [.. targets, .. batchColumn is null ? [] : new[] { batchColumn }];
             _logColumns = [.. logColumns, .. _rowColumns];
-            HasValueColumns = _rowColumns.Any(c => !_keyColumns.Contains(c));
+            HasValueColumns = _rowColumns.Any(c => !_keyColumns.Contains(c.Name));
             RowsPerStatement = Math.Clamp(MaxParameters / Math.Max(_logColumns.Count, 1), 1, MaxRows);
             DeleteAll = $"DELETE FROM {target.QuoteName(table)}";
         }
@@ -282,7 +322,7 @@ internal sealed class ChangeApplier(
             var targets = mapped.Take(relation.Columns.Count).ToList();
             var batchColumn = request.BatchIdColumn is null ? null : mapped[relation.Columns.Count];
             var keyIndexes = Enumerable.Range(0, relation.Columns.Count).Where(i => relation.IsKey[i]).ToArray();
-            var statements = new Statements(target, upserts, staging.Table, targets, keyIndexes, batchColumn, mapped.Skip(mapped.Count - logColumns.Count).Select(c => c.Name).ToList());
+            var statements = new Statements(target, upserts, staging.Table, targets, keyIndexes, batchColumn, mapped.Skip(mapped.Count - logColumns.Count).ToList());
             if (request.Mode == CaptureMode.Mirror
                 && (keyIndexes.Length == 0 || !await upserts.HasUniqueKeyAsync(staging.Table, statements._keyColumns, cancellationToken).ConfigureAwait(false)))
             {
@@ -295,13 +335,17 @@ internal sealed class ChangeApplier(
         }
 
         public string Upserts(int rows) => ByRows(Pending.Upserts, rows, () =>
-            _upserts.UpsertSelect(_table, _rowColumns, Values(rows, _rowColumns.Count), _keyColumns, _rowColumns.Where(c => !_keyColumns.Contains(c)).ToList(), null));
+            _upserts.UpsertSelect(_table, Names(_rowColumns), _target.SelectRows(_rowColumns, rows), _keyColumns,
+                Names(_rowColumns).Where(c => !_keyColumns.Contains(c)).ToList(), null));
 
         public string Inserts(int rows) => ByRows(Pending.Inserts, rows, () =>
-            $"INSERT INTO {_target.QuoteName(_table)} ({string.Join(", ", _rowColumns.Select(_target.QuoteIdentifier))}) {Values(rows, _rowColumns.Count)}");
+            $"INSERT INTO {_target.QuoteName(_table)} ({string.Join(", ", _rowColumns.Select(c => _target.QuoteIdentifier(c.Name)))}) {_target.SelectRows(_rowColumns, rows)}");
 
         public string LogEntries(int rows) => ByRows(Pending.LogEntries, rows, () =>
-            $"INSERT INTO {_target.QuoteName(_table)} ({string.Join(", ", _logColumns.Select(_target.QuoteIdentifier))}) {Values(rows, _logColumns.Count)}");
+            $"INSERT INTO {_target.QuoteName(_table)} ({string.Join(", ", _logColumns.Select(c => _target.QuoteIdentifier(c.Name)))}) {_target.SelectRows(_logColumns, rows)}");
+
+        /// <summary>The parameters of an upsert, insert or log statement for these rows.</summary>
+        public object?[] Parameters(Pending kind, IReadOnlyList<object?[]> rows) => _target.RowParameters(kind == Pending.LogEntries ? _logColumns : _rowColumns, rows);
 
         /// <summary>A DELETE of the rows with these keys; = on each value (so that the key's index is used), IS NULL where a value is null.</summary>
         public (string Sql, object?[] Parameters) Deletes(IReadOnlyList<object?[]> keys)
@@ -364,8 +408,7 @@ internal sealed class ChangeApplier(
             return sql;
         }
 
-        private static string Values(int rows, int width) =>
-            "VALUES " + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(p => $"@p{p}")) + ")"));
+        private static List<string> Names(IEnumerable<TableColumn> columns) => columns.Select(c => c.Name).ToList();
 
         private static bool IsNumeric(TableColumn column) =>
             column.DataType.Contains("int", StringComparison.OrdinalIgnoreCase) || column.DataType.StartsWith("numeric", StringComparison.OrdinalIgnoreCase)

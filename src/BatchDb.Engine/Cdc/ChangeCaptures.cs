@@ -171,7 +171,7 @@ internal static class ChangeCaptures
         }
         catch
         {
-            await target.RollBackQuietlyAsync().ConfigureAwait(false);
+            await applier.RollBackAsync().ConfigureAwait(false);
             throw;
         }
 

@@ -84,6 +84,39 @@ internal abstract class DatabaseSession : IAsyncDisposable
     public string QuoteName(QualifiedName name) =>
         name.Schema is null ? QuoteIdentifier(name.Name) : $"{QuoteIdentifier(name.Schema)}.{QuoteIdentifier(name.Name)}";
 
+    /// <summary>
+    /// A query that returns a batch of <paramref name="rows"/> rows passed as parameters, typed as <paramref name="columns"/>,
+    /// for INSERT … (query): VALUES rows of @p parameters unless the engine takes them otherwise (see <see cref="RowParameters"/>).
+    /// </summary>
+    public virtual string SelectRows(IReadOnlyList<TableColumn> columns, int rows)
+    {
+        var text = new System.Text.StringBuilder("VALUES ");
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                text.Append(c == 0 ? "@p" : ", @p").Append(r * columns.Count + c);
+            }
+
+            text.Append(')');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The parameters of <see cref="SelectRows"/> for these rows, whose values are in the order of its columns.</summary>
+    public virtual object?[] RowParameters(IReadOnlyList<TableColumn> columns, IReadOnlyList<object?[]> rows)
+    {
+        var parameters = new object?[rows.Count * columns.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            Array.Copy(rows[r], 0, parameters, r * columns.Count, columns.Count);
+        }
+
+        return parameters;
+    }
+
     /// <summary>Runs a statement with parameters @p0 … @p9 (bound by the driver, never spliced into the text), returning its rows with NULL as null.</summary>
     public Task<List<object?[]>> QueryRowsAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
         QueryAsync(sql, cancellationToken, null, parameters);

@@ -210,6 +210,40 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, str
             : new OutsideRows(Convert.ToInt64(samples[0][2], CultureInfo.InvariantCulture), samples.Select(r => ((string)r[0]!, (long)r[1]!)).ToList());
     }
 
+    /// <summary>
+    /// One array per column, unnested: the statement's text and plan are the same for any number of rows, and the
+    /// values travel in binary, where VALUES rows would make PostgreSQL parse and plan thousands of parameters each time.
+    /// </summary>
+    public override string SelectRows(IReadOnlyList<TableColumn> columns, int rows) =>
+        HasArrayColumn(columns) ? base.SelectRows(columns, rows)
+            : $"SELECT * FROM unnest({string.Join(", ", columns.Select((c, i) => $"@p{i}::{c.DataType}[]"))})";
+
+    public override object?[] RowParameters(IReadOnlyList<TableColumn> columns, IReadOnlyList<object?[]> rows)
+    {
+        if (HasArrayColumn(columns))
+        {
+            return base.RowParameters(columns, rows);
+        }
+
+        var parameters = new object?[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var type = rows.Select(r => r[c]?.GetType()).FirstOrDefault(t => t is not null) ?? typeof(string);
+            var array = Array.CreateInstance(type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type, rows.Count);
+            for (var r = 0; r < rows.Count; r++)
+            {
+                array.SetValue(rows[r][c], r);
+            }
+
+            parameters[c] = array;
+        }
+
+        return parameters;
+    }
+
+    /// <summary>An array column's values are arrays themselves, which unnest would flatten: such rows go as VALUES.</summary>
+    private static bool HasArrayColumn(IReadOnlyList<TableColumn> columns) => columns.Any(c => c.DataType.EndsWith("[]", StringComparison.Ordinal));
+
     public override Task AnalyzeAsync(QualifiedName table, CancellationToken cancellationToken) =>
         ExecuteAsync($"ANALYZE {Quote(table)}", cancellationToken, NoTimeout);
 
