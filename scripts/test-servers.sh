@@ -6,14 +6,17 @@
 #   scripts/test-servers.sh stop             stop both and delete their data
 #   scripts/test-servers.sh run -- CMD ...   start, run CMD with BATCHDB_TEST_MYSQL/BATCHDB_TEST_POSTGRES set, stop
 #   scripts/test-servers.sh restart-mariadb  start MariaDB again on its data after a crash (the crash tests)
+#   scripts/test-servers.sh start-postgres-replica  also start a PostgreSQL with wal_level=replica; prints its port
 #
 # Data lives under $BATCHDB_SERVERS_DIR (default: a folder under /tmp); ports come from
-# BATCHDB_MYSQL_PORT (default 33306) and BATCHDB_POSTGRES_PORT (default 55432).
+# BATCHDB_MYSQL_PORT (default 33306), BATCHDB_POSTGRES_PORT (default 55432) and
+# BATCHDB_POSTGRES_REPLICA_PORT (default the PostgreSQL port + 100).
 set -euo pipefail
 
 DIR="${BATCHDB_SERVERS_DIR:-/tmp/batchdb-servers}"
 MYSQL_PORT="${BATCHDB_MYSQL_PORT:-33306}"
 PG_PORT="${BATCHDB_POSTGRES_PORT:-55432}"
+PG_REPLICA_PORT="${BATCHDB_POSTGRES_REPLICA_PORT:-$((PG_PORT + 100))}"
 PG_BIN="${BATCHDB_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 TEST_USER=batchdb
 TEST_PASSWORD=batchdb-test
@@ -74,21 +77,35 @@ FLUSH PRIVILEGES;
 SQL
 }
 
-start_postgres() {
-  local data="$DIR/postgres"
+# A PostgreSQL cluster in $1 on port $2 with wal_level $3, with the test login and database.
+init_postgres() {
+  local data="$1" port="$2" wal_level="$3"
   mkdir -p "$data"
   chown postgres:postgres "$data"
   echo "$TEST_PASSWORD" >"$DIR/pgpass"
   chown postgres:postgres "$DIR/pgpass"
   as_user postgres "$PG_BIN/initdb" -D "$data/data" -U postgres --auth=scram-sha-256 --pwfile="$DIR/pgpass" \
-    -E UTF8 --locale=C.UTF-8 >"$DIR/postgres-initdb.log" 2>&1
+    -E UTF8 --locale=C.UTF-8 >"$data-initdb.log" 2>&1
   as_user postgres "$PG_BIN/pg_ctl" -D "$data/data" -l "$data/postgres.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$data -c wal_level=logical -c max_connections=300 -c fsync=off" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c wal_level=$wal_level -c max_connections=300 -c fsync=off" \
     start >/dev/null
-  PGPASSWORD="$TEST_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<SQL
+  PGPASSWORD="$TEST_PASSWORD" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<SQL
 CREATE ROLE $TEST_USER LOGIN SUPERUSER PASSWORD '$TEST_PASSWORD';
 CREATE DATABASE $TEST_DB OWNER $TEST_USER;
 SQL
+}
+
+start_postgres() {
+  init_postgres "$DIR/postgres" "$PG_PORT" logical
+}
+
+# A second PostgreSQL that decodes no changes (wal_level=replica), started on demand by the change capture tests;
+# prints its port. Stopped with the others.
+start_postgres_replica() {
+  if [ ! -f "$DIR/postgres-replica/data/postmaster.pid" ]; then
+    init_postgres "$DIR/postgres-replica" "$PG_REPLICA_PORT" replica
+  fi
+  echo "$PG_REPLICA_PORT"
 }
 
 print_env() {
@@ -112,9 +129,11 @@ stop() {
     kill "$(cat "$DIR/mariadb/mysqld.pid")" 2>/dev/null || true
     for _ in $(seq 1 100); do [ -f "$DIR/mariadb/mysqld.pid" ] || break; sleep 0.1; done
   fi
-  if [ -f "$DIR/postgres/data/postmaster.pid" ]; then
-    as_user postgres "$PG_BIN/pg_ctl" -D "$DIR/postgres/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
+  for cluster in postgres postgres-replica; do
+    if [ -f "$DIR/$cluster/data/postmaster.pid" ]; then
+      as_user postgres "$PG_BIN/pg_ctl" -D "$DIR/$cluster/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+  done
   rm -rf "$DIR"
 }
 
@@ -123,6 +142,7 @@ case "${1:-}" in
   start) install; start ;;
   stop) stop ;;
   restart-mariadb) launch_mariadb ;;
+  start-postgres-replica) start_postgres_replica ;;
   run)
     shift
     [ "${1:-}" = "--" ] && shift

@@ -53,6 +53,21 @@ BeforeAll {
     }
 }
 
+Describe 'A source that decodes no changes' {
+    It 'refuses New-ChangeCapture on a server whose wal_level is not logical, and creates nothing' {
+        $port = (& bash "$PSScriptRoot/../../scripts/test-servers.sh" start-postgres-replica | Select-Object -Last 1).Trim()
+        $LASTEXITCODE | Should -Be 0
+        $setting = Get-TestServerSetting PostgreSql
+        function Replica([string] $Sql) { $env:PGPASSWORD = $setting.Password; psql -h 127.0.0.1 -p $port -U $setting.User -d $setting.Database -Atqc $Sql }
+        Replica 'CREATE TABLE IF NOT EXISTS refused (id int PRIMARY KEY)'
+        $replica = Connect-BatchDb -Provider PostgreSql -Server 127.0.0.1 -Port $port -Database $setting.Database -Credential (Get-TestCredential PostgreSql) -Name cdc-replica
+        $err = { New-ChangeCapture -Name refused -Table refused -Connection $replica -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ReplicationNotEnabled,*'
+        $err.Exception.Message | Should -BeLike '*wal_level is replica*Set wal_level = logical in postgresql.conf and restart PostgreSQL*'
+        Replica 'SELECT (SELECT COUNT(*) FROM pg_replication_slots) + (SELECT COUNT(*) FROM pg_publication)' | Should -Be '0'
+    }
+}
+
 Describe 'Change capture into <_> staging' -ForEach $destinations {
     BeforeAll {
         $provider = $_

@@ -127,6 +127,7 @@ INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000061', '10000000-000
         }
         3 = { 1..3 | ForEach-Object { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' } }
         5 = { Shop PostgreSql "UPDATE orders SET amount = amount + 5, updated_at = '2026-11-30 10:00' WHERE id = '00000000-0000-0000-0000-000000000010'" }
+        7 = { Shop PostgreSql 'UPDATE orders SET amount = amount + 1' }
         6 = {
             Shop PostgreSql @"
 BEGIN;
@@ -176,6 +177,12 @@ COMMIT;
             Batch PostgreSql "SELECT amount FROM batch.staging_flow_orders WHERE id = '00000000-0000-0000-0000-000000000062'" | Should -Be '12.00'
             # Every order changed since the capture began (example 3's update touched them all), one was deleted.
             Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_flow_orders' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
+        }
+        7 = {
+            param($r)
+            $r.Output[0].Transactions | Should -Be 2 -Because "example 6's transaction and this one"
+            $r.Output[0].Updated | Should -Be ([int](Shop PostgreSql 'SELECT COUNT(*) FROM orders'))
+            Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
         }
     }
 

@@ -22,6 +22,9 @@ internal static class ChangeCaptures
     /// <summary>The ledger's target_name holds this much; a capture of many tables keys its position by a shortened list.</summary>
     private const int MaxPositionTarget = 300;
 
+    /// <summary>The range PostgreSQL takes for logical_decoding_work_mem (64 kB to 2^31 - 1 kB).</summary>
+    private const long MinDecodingMemory = 64L * 1024, MaxDecodingMemory = int.MaxValue * 1024L;
+
     /// <summary>
     /// Creates the capture; with <paramref name="copy"/>, also fills its staging tables with the tables' rows as of the
     /// slot's start, in one destination transaction that stores that start as the capture's position.
@@ -137,6 +140,12 @@ internal static class ChangeCaptures
             throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "-MaxChanges and -MaxDuration must be positive.");
         }
 
+        if (request.DecodingMemory is < MinDecodingMemory or > MaxDecodingMemory)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                $"-DecodingMemory must be between 64KB and 2TB; {request.DecodingMemory:N0} bytes is not.");
+        }
+
         await using var source = await request.Source.OpenDedicatedSessionAsync(cancellationToken).ConfigureAwait(false);
         var stream = source.Require<IChangeStreamSession>();
         var capture = await RequireAsync(stream, names, request.Source, cancellationToken).ConfigureAwait(false);
@@ -167,7 +176,7 @@ internal static class ChangeCaptures
         var applier = new ChangeApplier(target, ledger, stagings, request, positionSource, positionTarget, batchId, stop, progress);
         try
         {
-            await stream.StreamChangesAsync(new ChangeStreamRequest(names, applied, Drain: !request.Continuous), applier, stop.Token, cancellationToken).ConfigureAwait(false);
+            await stream.StreamChangesAsync(new ChangeStreamRequest(names, applied, Drain: !request.Continuous, request.DecodingMemory), applier, stop.Token, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -3,6 +3,7 @@ using BatchDb.Engine.Connections;
 namespace BatchDb.Engine.Cdc;
 
 /// <summary>What one Receive-ChangeCapture applied to its staging table.</summary>
+/// <param name="Table">The staging tables applied to, comma-separated in the order of the captured tables (one for a capture of one table, which Invoke-DailyAggregate binds).</param>
 /// <param name="FromLsn">The commit position stored before this run (null on the first run).</param>
 /// <param name="ToLsn">The commit position stored with the last transaction applied.</param>
 public sealed record ChangeReceipt(

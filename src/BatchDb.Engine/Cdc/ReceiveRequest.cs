@@ -21,6 +21,9 @@ internal sealed record ReceiveRequest
     /// <summary>End at the first commit after this many changes.</summary>
     public long? MaxChanges { get; init; }
 
+    /// <summary>The memory, in bytes, the source's decoding may hold of one transaction before it spills to disk (null: the server's setting).</summary>
+    public long? DecodingMemory { get; init; }
+
     /// <summary>End at the first commit after this long (at once when no transaction is open).</summary>
     public TimeSpan? MaxDuration { get; init; }
 }

@@ -63,6 +63,11 @@ public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long? MaxChanges { get; set; }
 
+    /// <summary>How much of one transaction the source may decode in memory before it spills to disk (logical_decoding_work_mem), e.g. 512MB.</summary>
+    [Parameter]
+    [ValidateRange(64L * 1024, int.MaxValue * 1024L)]
+    public long? DecodingMemory { get; set; }
+
     /// <summary>End at the first commit after this long, or at once when no transaction is being applied.</summary>
     [Parameter]
     public TimeSpan? MaxDuration { get; set; }
@@ -90,6 +95,7 @@ public sealed class ReceiveChangeCaptureCommand : BatchDbChangeCmdlet
             Continuous = Continuous,
             MaxChanges = MaxChanges,
             MaxDuration = MaxDuration,
+            DecodingMemory = DecodingMemory,
         };
         WriteObject(RunRecorded(connection, $"{Name} {string.Join(", ", tables.Select(t => t.Staging).Order(StringComparer.OrdinalIgnoreCase))}",
             new Dictionary<string, object?> { ["Source"] = source.ToString(), ["Name"] = Name, ["Table"] = stagingTables, ["Mode"] = Mode.ToString() },

@@ -181,7 +181,7 @@ internal sealed partial class PostgreSqlSession
             await ExecuteAsync($"SELECT pg_logical_emit_message(true, '{MarkerPrefix}', @p0::text)", cancellationToken, null, marker).ConfigureAwait(false);
         }
 
-        await using var replication = new LogicalReplicationConnection(connectionString);
+        await using var replication = new LogicalReplicationConnection(DecodingConnectionString(request.DecodingMemory));
         await RunAsync("START_REPLICATION", async () =>
         {
             await replication.Open(cancellationToken).ConfigureAwait(false);
@@ -233,6 +233,22 @@ internal sealed partial class PostgreSqlSession
         {
             throw PostgreSqlErrors.Translate(ex, $"START_REPLICATION SLOT {request.Names.Slot} LOGICAL", request.Names.Name);
         }
+    }
+
+    /// <summary>
+    /// The replication connection's settings: with <paramref name="decodingMemory"/>, the walsender holds that much of
+    /// a transaction in memory before it spills the rest to disk, where a large transaction decodes several times slower.
+    /// </summary>
+    private string DecodingConnectionString(long? decodingMemory)
+    {
+        if (decodingMemory is not { } bytes)
+        {
+            return connectionString;
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        settings.Options = $"{settings.Options} -c logical_decoding_work_mem={bytes / 1024}kB".Trim();
+        return settings.ConnectionString;
     }
 
     /// <summary>Hands one replication message on; returns the position to acknowledge at a transaction's end, else null.</summary>
