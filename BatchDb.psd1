@@ -35,6 +35,8 @@
         'Receive-ChangeCapture'
         'Get-ChangeCapture'
         'Remove-ChangeCapture'
+        'Grant-BatchAccess'
+        'Test-BatchAccess'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -67,7 +67,9 @@ start_mariadb() {
     >"$DIR/mariadb-install.log" 2>&1
   chown -R mysql:mysql "$data"
   launch_mariadb
+  # As mariadb-secure-installation does: the anonymous users would shadow 'login'@'%' for local connections.
   mariadb --no-defaults --socket="$data/mysqld.sock" -uroot <<SQL
+DROP USER IF EXISTS ''@'localhost', ''@'$(hostname)';
 CREATE DATABASE IF NOT EXISTS $TEST_DB CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS '$TEST_USER'@'127.0.0.1' IDENTIFIED BY '$TEST_PASSWORD';
 CREATE USER IF NOT EXISTS '$TEST_USER'@'localhost' IDENTIFIED BY '$TEST_PASSWORD';

@@ -30,6 +30,21 @@ INSERT INTO order_notes VALUES ('00000000-0000-0000-0000-000000000001', 1, 'ring
 '@
 $createStagingOrders = 'CREATE TABLE batch.{0} (id uuid PRIMARY KEY, user_id uuid, amount numeric(15,2), status varchar(50), created_at timestamp(6), updated_at timestamp(6), batch_id varchar(50))'
 $createStagingNotes = 'CREATE TABLE batch.staging_flow_notes (order_id uuid, note_no int, note text, batch_id varchar(50), PRIMARY KEY (order_id, note_no))'
+# A fresh batch_processor login (none left from an earlier run) and, on PostgreSQL, a role without LOGIN owning t_stock.
+function Reset-BatchLogin([string] $Provider) {
+    if ($Provider -eq 'PostgreSql') {
+        Shop $Provider "DROP ROLE IF EXISTS batch_processor; DO `$`$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'stock_owner') THEN CREATE ROLE stock_owner NOLOGIN; END IF; END`$`$"
+        Shop $Provider ((@('t_stock') + (1..5 | ForEach-Object { "p_s0$_" }) | ForEach-Object { "ALTER TABLE $_ OWNER TO stock_owner;" }) -join ' ')
+    } else {
+        Shop $Provider "DROP USER IF EXISTS 'batch_processor'@'%'"
+    }
+}
+$connectProcessor = @'
+$processor = [pscredential]::new('batch_processor', (ConvertTo-SecureString 'S3cret-batch' -AsPlainText -Force))
+Grant-BatchAccess -Credential $processor -Capability Ledger, Staging -Schema batch -Connection batch -Confirm:$false | Out-Null
+Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database batch -Credential $processor -Name processor | Out-Null
+Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database shop -Credential $processor -Name processor-shop | Out-Null
+'@
 $someRuns = @'
 Invoke-BatchJob -Name stock-s01 -ScriptBlock { 'loaded' } -Confirm:$false | Out-Null
 Invoke-BatchJob -Name stock-s02 -ScriptBlock { throw 'upstream file missing' } -Confirm:$false -ErrorAction Ignore | Out-Null
@@ -184,6 +199,48 @@ COMMIT;
             $r.Output[0].Updated | Should -Be ([int](Shop PostgreSql 'SELECT COUNT(*) FROM orders'))
             Batch PostgreSql 'SELECT COUNT(*), SUM(amount) FROM batch.staging_orders_cdc' | Should -Be (Shop PostgreSql 'SELECT COUNT(*), SUM(amount) FROM orders')
         }
+    }
+
+    'Grant-BatchAccess' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+        Initialize-BatchDatabase $provider
+        Reset-BatchLogin $provider
+    } -Prelude "$connectShop`n$connectBatch`nInitialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null" -Checks @{
+        1 = {
+            param($r, $p)
+            $r.Output[0].Login | Should -Be 'batch_processor'
+            ($r.Output[0].Statements -join "`n") | Should -Match 'GRANT SELECT, INSERT, UPDATE'
+            ($r.Output[0].Statements -join "`n") | Should -Not -Match 'S3cret'
+            if ($p -eq 'PostgreSql') { Batch $p "SELECT has_table_privilege('batch_processor', 'batch.batch_executions', 'INSERT')" | Should -Be 't' }
+            else { Batch $p "SELECT COUNT(*) FROM mysql.tables_priv WHERE User = 'batch_processor' AND Db = 'batch' AND Table_name = 'batch_executions'" | Should -Be '1' }
+        }
+        2 = {
+            param($r, $p)
+            if ($p -eq 'PostgreSql') { Shop $p "SELECT pg_has_role('batch_processor', 'stock_owner', 'USAGE')" | Should -Be 't' }
+            else { Shop $p "SELECT COUNT(*) FROM mysql.tables_priv WHERE User = 'batch_processor' AND Db = 'shop' AND FIND_IN_SET('Alter', Table_priv) > 0" | Should -Be '7' }
+        }
+        3 = {
+            param($r, $p)
+            $r.Output | Should -BeNullOrEmpty
+            if ($p -eq 'PostgreSql') { Shop $p "SELECT has_table_privilege('batch_processor', 'orders', 'SELECT')" | Should -Be 'f' }
+            else { Shop $p "SELECT COUNT(*) FROM mysql.tables_priv WHERE User = 'batch_processor' AND Table_name = 'orders'" | Should -Be '0' }
+        }
+    }
+
+    'Test-BatchAccess' = New-DocFixture -Setup {
+        param($provider)
+        Initialize-ShopDatabase $provider
+        Initialize-BatchDatabase $provider
+        Reset-BatchLogin $provider
+    } -Prelude "$connectShop`n$connectBatch`nInitialize-BatchSchema -Connection batch -Confirm:`$false | Out-Null`n$connectProcessor" -Checks @{
+        1 = { param($r) $r.Output.Granted | Should -Be @($true, $true) }
+        2 = {
+            param($r, $p)
+            $r.Output | Should -Not -BeNullOrEmpty
+            ($r.Output -join '; ') | Should -Match $(if ($p -eq 'PostgreSql') { 'membership in role stock_owner' } else { 'ALTER on shop\.T_STOCK' })
+        }
+        3 = { param($r) $r.Output | Should -Be 'ready' }
     }
 
     'Get-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {

@@ -28,7 +28,13 @@ BeforeAll {
             default {
                 if ($type -eq $connection.GetType()) { $connection }
                 elseif ($type.IsEnum) { [enum]::GetValues($type)[0] }
-                elseif ($type.Name -like 'IReadOnlyList*') { , [string[]]@('CREATE TABLE x (id int)') }
+                elseif ($type.Name -like 'IReadOnlyList*' -and $type.GetGenericArguments()[0].IsEnum) {
+                    $values = [enum]::GetValues($type.GetGenericArguments()[0])
+                    $list = [Array]::CreateInstance($type.GetGenericArguments()[0], $values.Count)
+                    $values.CopyTo($list, 0)
+                    , $list
+                }
+                elseif ($type.Name -like 'IReadOnlyList*') { , [string[]]@('GRANT SELECT, INSERT, UPDATE ON TABLE batch.batch_executions, batch.batch_schedule TO batch_processor') }
                 else { throw "No sample for $type" }
             }
         }

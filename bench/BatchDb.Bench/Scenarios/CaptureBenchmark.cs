@@ -31,26 +31,25 @@ internal static class CaptureBenchmark
         await BatchLedger.InitializeAsync(destination.Connection, CancellationToken.None);
         var rows = new List<IReadOnlyList<string>>();
         var targets = new List<string>();
-        foreach (var size in destination.Options.Sizes)
+        // Each decoding memory on fresh tables: a second UPDATE of every row would meet the first one's dead rows.
+        foreach (var (size, decodingMemory) in destination.Options.Sizes.SelectMany(size => new long?[] { null, LargeDecodingMemory }.Select(m => (size, m))))
         {
             await CreateTablesAndCaptureAsync(source, destination);
             try
             {
-                var bursts = new (string Name, string Sql, Func<string> Check, string Expected, long? DecodingMemory)[]
+                var bursts = new (string Name, string Sql, Func<string> Check, string Expected)[]
                 {
                     ("INSERT", $"INSERT INTO {SourceTable} SELECT g, gen_random_uuid(), g * 1.25, '注文 ' || g, now() FROM generate_series(1, {size}) g",
-                        () => server.Long($"SELECT COUNT(*) FROM {Staging}").ToString(System.Globalization.CultureInfo.InvariantCulture), size.ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+                        () => server.Long($"SELECT COUNT(*) FROM {Staging}").ToString(System.Globalization.CultureInfo.InvariantCulture), size.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("UPDATE", $"UPDATE {SourceTable} SET amount = amount + 1",
-                        () => server.Scalar($"SELECT SUM(amount) FROM {Staging}")?.ToString() ?? string.Empty, string.Empty, null),
-                    ("UPDATE", $"UPDATE {SourceTable} SET amount = amount + 1",
-                        () => server.Scalar($"SELECT SUM(amount) FROM {Staging}")?.ToString() ?? string.Empty, string.Empty, LargeDecodingMemory),
+                        () => server.Scalar($"SELECT SUM(amount) FROM {Staging}")?.ToString() ?? string.Empty, string.Empty),
                 };
-                foreach (var (name, sql, check, expected, decodingMemory) in bursts)
+                foreach (var (name, sql, check, expected) in bursts)
                 {
                     source.Server.Execute(sql);
                     var want = expected.Length > 0 ? expected : source.Server.Scalar($"SELECT SUM(amount) FROM {SourceTable}")?.ToString() ?? string.Empty;
-                    var label = decodingMemory is { } memory ? $"{name} with -DecodingMemory {memory / (1024 * 1024)}MB" : name;
-                    destination.Say($"capture: {size:N0}-row {label} burst");
+                    var memory = decodingMemory is { } bytes ? $" with -DecodingMemory {bytes / (1024 * 1024)}MB" : string.Empty;
+                    destination.Say($"capture: {size:N0}-row {name} burst{memory}");
                     var (elapsed, changes, peak) = await ReceiveAsync(source, destination, decodingMemory);
                     if (changes != size || check() != want)
                     {
@@ -58,9 +57,9 @@ internal static class CaptureBenchmark
                     }
 
                     var perSecond = changes / elapsed.TotalSeconds;
-                    rows.Add([MarkdownReport.Rows(size), $"{name} of every row, one transaction{(decodingMemory is { } m ? $", -DecodingMemory {m / (1024 * 1024)}MB" : string.Empty)}", MarkdownReport.Seconds(elapsed.TotalSeconds),
-                        $"{perSecond:N0}", $"{peak / (1024.0 * 1024):N0} MiB"]);
-                    targets.Add($"{MarkdownReport.Rows(size)}-row {label} burst: {perSecond:N0} changes/s applied (target ≥ {TargetChangesPerSecond:N0}: {MarkdownReport.Verdict(perSecond >= TargetChangesPerSecond)}).");
+                    rows.Add([MarkdownReport.Rows(size), $"{name} of every row, one transaction", decodingMemory is null ? "server's (64 MB)" : memory[" with -DecodingMemory ".Length..],
+                        MarkdownReport.Seconds(elapsed.TotalSeconds), $"{perSecond:N0}", $"{peak / (1024.0 * 1024):N0} MiB"]);
+                    targets.Add($"{MarkdownReport.Rows(size)}-row {name} burst{memory}: {perSecond:N0} changes/s applied (target ≥ {TargetChangesPerSecond:N0}: {MarkdownReport.Verdict(perSecond >= TargetChangesPerSecond)}).");
                 }
             }
             finally
@@ -69,7 +68,7 @@ internal static class CaptureBenchmark
             }
         }
 
-        report.Table(["Rows", "Burst", "Receive-ChangeCapture", "Changes/s", "Peak managed heap"], rows);
+        report.Table(["Rows", "Burst", "Decoding memory", "Receive-ChangeCapture", "Changes/s", "Peak managed heap"], rows);
 
         await CreateTablesAndCaptureAsync(source, destination);
         try

@@ -45,6 +45,9 @@ internal static class ErrorIds
     public const string CaptureBusy = "CaptureBusy";
     public const string ReplicationNotEnabled = "ReplicationNotEnabled";
     public const string PermissionDenied = "PermissionDenied";
+    public const string LoginNotFound = "LoginNotFound";
+    public const string SchemaNotFound = "SchemaNotFound";
+    public const string OwnerNotGrantable = "OwnerNotGrantable";
     public const string NotSupported = "NotSupported";
     public const string DatabaseError = "DatabaseError";
     public const string Cancelled = "Cancelled";
