@@ -42,6 +42,7 @@ function Reset-BatchLogin([string] $Provider) {
 $connectProcessor = @'
 $processor = [pscredential]::new('batch_processor', (ConvertTo-SecureString 'S3cret-batch' -AsPlainText -Force))
 Grant-BatchAccess -Credential $processor -Capability Ledger, Staging -Schema batch -Connection batch -Confirm:$false | Out-Null
+Grant-BatchAccess -Role batch_processor -Capability Source -Connection shop -Confirm:$false | Out-Null
 Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database batch -Credential $processor -Name processor | Out-Null
 Connect-BatchDb -Provider {PROVIDER} -Server 127.0.0.1 -Port {PORT} -Database shop -Credential $processor -Name processor-shop | Out-Null
 '@

@@ -171,11 +171,14 @@ internal sealed partial class MySqlSession : IAccessSession
     private async Task<QualifiedName> RequireTableAsync(string table, AccessRequest request, CancellationToken cancellationToken)
     {
         var name = Qualify(QualifiedName.Parse(table));
-        var found = await QueryAsync("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND TABLE_NAME = @p1",
-            cancellationToken, name.Schema, name.Name).ConfigureAwait(false);
-        return found.Count == 1
-            ? QualifiedName.Parse($"{found[0][0]}.{found[0][1]}")
-            : throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, $"The table {name} does not exist on {request.Where}.") { Target = name.ToString() };
+        var found = (await QueryAsync("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @p0 AND LOWER(TABLE_NAME) = LOWER(@p1)",
+            cancellationToken, name.Schema, name.Name).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+        var spelled = found.Contains(name.Name) ? name.Name : found.Count == 1 ? found[0] : null;
+        return spelled is not null
+            ? name.WithName(spelled)
+            : throw new BatchDbException(ErrorIds.TableNotFound, BatchDbErrorKind.ObjectNotFound, found.Count == 0
+                ? $"The table {name} does not exist on {request.Where}."
+                : $"{name} could be {string.Join(" or ", found)} on {request.Where}; give its exact name.") { Target = name.ToString() };
     }
 
     /// <summary>'login'@'host', after checking both (a host pattern may hold letters, digits, '.', '-', ':', '%' and '_').</summary>
