@@ -37,6 +37,8 @@
         'Remove-ChangeCapture'
         'Grant-BatchAccess'
         'Test-BatchAccess'
+        'Backup-BatchDatabase'
+        'Restore-BatchDatabase'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

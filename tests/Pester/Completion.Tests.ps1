@@ -36,6 +36,12 @@ Describe 'Completion on <_>' -ForEach $engines {
         Complete "Import-WorkTable -Connection $name -Table $schema.$($table.Substring(0, 12))" | Should -Be @("$schema.$shown")
     }
 
+    It 'Grant-BatchAccess -Role offers the server''s roles or users, and -Capability the capabilities' {
+        $user = (Get-TestServerSetting $provider).User
+        Complete "Grant-BatchAccess -Connection $name -Role $($user.Substring(0, 4))" | Should -Contain $user
+        Complete "Test-BatchAccess -Connection $name -Capability Sta" | Should -Be @('Staging')
+    }
+
     It '-Partition offers the partitions of -Table' {
         $expected = 1..5 | ForEach-Object { Get-TestPartitionName $provider $table $_ }
         Complete "Import-WorkTable -Connection $name -Table $table -Partition " | Should -Be $expected

@@ -244,6 +244,51 @@ COMMIT;
         3 = { param($r) $r.Output | Should -Be 'ready' }
     }
 
+    'Backup-BatchDatabase' = New-DocFixture -Setup {
+        param($provider, $folder)
+        Initialize-ShopDatabase $provider
+        New-Item -ItemType Directory (Join-Path $folder backups) -Force | Out-Null
+    } -Prelude $connectShop -Before @{
+        2 = {
+            param($provider, $folder)
+            $extension = if ($provider -eq 'PostgreSql') { '.dump' } else { '.sql' }
+            foreach ($name in "shop_20200101T000000Z$extension", "other_20200101T000000Z$extension", 'notes.txt') { Set-Content (Join-Path $folder "backups/$name") 'old' }
+        }
+    } -Checks @{
+        1 = {
+            param($r, $p)
+            $r.Output[0].Path | Should -Match $(if ($p -eq 'PostgreSql') { 'shop_\d{8}T\d{6}Z\.dump$' } else { 'shop_\d{8}T\d{6}Z\.sql$' })
+            Test-Path $r.Output[0].Path | Should -BeTrue
+            $r.Output[0].Tables | Should -BeGreaterOrEqual 5
+        }
+        2 = {
+            param($r, $p, $s)
+            $folder = Get-SessionValue $s '$PWD.Path'
+            $r.Output[0].Verification | Should -BeLike 'restored into shop_verify_*: * tables, row counts equal'
+            @($r.Output[0].Removed | Split-Path -Leaf) | Should -Be @($(if ($p -eq 'PostgreSql') { 'shop_20200101T000000Z.dump' } else { 'shop_20200101T000000Z.sql' }))
+            (Get-ChildItem (Join-Path $folder backups) -Name) | Should -Contain 'notes.txt'
+            (Get-ChildItem (Join-Path $folder backups) -Name) | Should -Contain $(if ($p -eq 'PostgreSql') { 'other_20200101T000000Z.dump' } else { 'other_20200101T000000Z.sql' })
+        }
+    }
+
+    'Restore-BatchDatabase' = New-DocFixture -Setup {
+        param($provider, $folder)
+        Initialize-ShopDatabase $provider
+        New-TestDatabase $provider shop_copy
+        New-Item -ItemType Directory (Join-Path $folder backups) -Force | Out-Null
+    } -Prelude "$connectShop`n`$dump = Backup-BatchDatabase -Path ./backups -Connection shop" -Before @{
+        1 = { param($provider) Shop $provider 'DELETE FROM orders; UPDATE M_PRICE SET PRICE = 0' }
+    } -Checks @{
+        1 = {
+            param($r, $p)
+            $r.Output[0].Database | Should -Be 'shop'
+            Shop $p 'SELECT COUNT(*), SUM(amount) FROM orders' | Should -Be '60|18757.50'
+            Shop $p 'SELECT COUNT(*) FROM M_PRICE WHERE PRICE = 0' | Should -Be '0'
+        }
+        2 = { param($r, $p) Invoke-TestSql $p -Database shop_copy 'SELECT COUNT(*), SUM(amount) FROM orders' | Should -Be '60|18757.50' }
+        3 = { param($r, $p) $r.Output[0].Database | Should -Be 'shop_copy'; Invoke-TestSql $p -Database shop_copy 'SELECT COUNT(*) FROM orders' | Should -Be '60' }
+    }
+
     'Get-ChangeCapture' = New-DocFixture -Engines PostgreSql -Setup {
         Initialize-ShopDatabase PostgreSql
     } -Prelude "$connectOnline`nNew-ChangeCapture -Name orders -Table orders -Connection online | Out-Null" -Before @{

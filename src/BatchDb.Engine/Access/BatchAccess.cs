@@ -58,6 +58,13 @@ internal static class BatchAccess
         }).ToList();
     }
 
+    /// <summary>The roles or users of the connection's server, for Tab completion.</summary>
+    public static async Task<IReadOnlyList<string>> GetLoginNamesAsync(BatchDbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        return await session.Require<IAccessSession>().LoginNamesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<IReadOnlyList<Privilege>> RequiredAsync(DatabaseSession session, IAccessSession access, BatchDbConnection connection, AccessRequest request,
         CancellationToken cancellationToken)
     {

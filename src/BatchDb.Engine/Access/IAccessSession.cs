@@ -19,6 +19,9 @@ internal interface IAccessSession
     /// <summary>The GRANT statements that give <paramref name="login"/> these privileges, and tables created later in a whole schema.</summary>
     IReadOnlyList<GrantStatement> GrantStatements(string login, IReadOnlyList<Privilege> privileges, AccessRequest request);
 
+    /// <summary>The roles (PostgreSQL) or users (MySQL) a grant can go to, for Tab completion.</summary>
+    Task<IReadOnlyList<string>> LoginNamesAsync(CancellationToken cancellationToken);
+
     /// <summary>Those of <paramref name="privileges"/> this session's login does not hold.</summary>
     Task<IReadOnlyList<Privilege>> MissingAsync(IReadOnlyList<Privilege> privileges, CancellationToken cancellationToken);
 }

@@ -48,6 +48,9 @@ internal static class ErrorIds
     public const string LoginNotFound = "LoginNotFound";
     public const string SchemaNotFound = "SchemaNotFound";
     public const string OwnerNotGrantable = "OwnerNotGrantable";
+    public const string ClientToolNotFound = "ClientToolNotFound";
+    public const string BackupFailed = "BackupFailed";
+    public const string BackupInvalid = "BackupInvalid";
     public const string NotSupported = "NotSupported";
     public const string DatabaseError = "DatabaseError";
     public const string Cancelled = "Cancelled";

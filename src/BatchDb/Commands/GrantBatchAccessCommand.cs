@@ -23,6 +23,7 @@ public sealed class GrantBatchAccessCommand : BatchDbDataCmdlet
     /// <summary>An existing role or user to grant to.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = RoleSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LoginNameCompleter))]
     public string Role { get; set; } = string.Empty;
 
     /// <summary>The login to create, or whose password to set, and grant to: its user name and password.</summary>

@@ -14,7 +14,7 @@ public sealed partial class ArchitectureTests
         "Errors", "Naming", "Diagnostics", "Retries", "Calendar", "Csv",
         "Sql",
         "Connections",
-        "Executions", "Schedules", "Partitioning", "Switching", "WorkTables", "ViewSwitching", "Aggregates", "Extracts", "Cdc", "Access", "Catalog",
+        "Executions", "Schedules", "Partitioning", "Switching", "WorkTables", "ViewSwitching", "Aggregates", "Extracts", "Cdc", "Access", "Backups", "Catalog",
         "Dialects",
     ];
 

@@ -102,6 +102,10 @@ internal sealed partial class MySqlSession : IAccessSession
         }).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> LoginNamesAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT DISTINCT User FROM mysql.user WHERE User <> '' AND User NOT IN ('mariadb.sys', 'mysql.sys', 'mysql.session', 'mysql.infoschema') ORDER BY 1",
+            cancellationToken).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+
     public async Task<IReadOnlyList<Privilege>> MissingAsync(IReadOnlyList<Privilege> privileges, CancellationToken cancellationToken)
     {
         // The information_schema privilege views show the current user's own grants: globally, per database, per table.

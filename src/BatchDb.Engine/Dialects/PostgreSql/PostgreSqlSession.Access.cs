@@ -118,6 +118,9 @@ internal sealed partial class PostgreSqlSession : IAccessSession
         return statements;
     }
 
+    public async Task<IReadOnlyList<string>> LoginNamesAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1", cancellationToken).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+
     public async Task<IReadOnlyList<Privilege>> MissingAsync(IReadOnlyList<Privilege> privileges, CancellationToken cancellationToken)
     {
         var missing = new List<Privilege>();
