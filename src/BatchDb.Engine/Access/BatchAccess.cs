@@ -20,7 +20,15 @@ internal static class BatchAccess
         await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var access = session.Require<IAccessSession>();
         var privileges = await RequiredAsync(session, access, connection, request with { Granting = true }, cancellationToken).ConfigureAwait(false);
-        return [.. await access.LoginStatementsAsync(login, password, request, cancellationToken).ConfigureAwait(false), .. access.GrantStatements(login, privileges, request)];
+        var exists = await access.LoginExistsAsync(login, request, cancellationToken).ConfigureAwait(false);
+        if (password is null && !exists)
+        {
+            throw new BatchDbException(ErrorIds.LoginNotFound, BatchDbErrorKind.ObjectNotFound,
+                $"There is no {access.LoginName(login, request)} on {request.Where}; give -Credential to create it as a login.")
+            { Target = login };
+        }
+
+        return [.. password is null ? [] : new[] { access.LoginStatement(login, password, exists, request) }, .. access.GrantStatements(login, privileges, request)];
     }
 
     /// <summary>Runs the statements, in one transaction where the engine's GRANTs are transactional (PostgreSQL).</summary>

@@ -12,7 +12,7 @@ namespace BatchDb.Commands;
 /// </summary>
 [Cmdlet(VerbsSecurity.Grant, "BatchAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RoleSet)]
 [OutputType(typeof(BatchAccessGrant))]
-public sealed class GrantBatchAccessCommand : BatchDbDataCmdlet
+public sealed class GrantBatchAccessCommand : BatchDbAccessCmdlet
 {
     private const string RoleSet = "Role";
     private const string LoginSet = "Login";
@@ -33,17 +33,6 @@ public sealed class GrantBatchAccessCommand : BatchDbDataCmdlet
 
     [Parameter(Mandatory = true)]
     public BatchCapability[] Capability { get => (BatchCapability[])_capability; set => _capability = value; }
-
-    /// <summary>The tables WorkTables swaps (required for it), or that Staging and Source are limited to.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(TableNameCompleter))]
-    public string[] Table { get; set; } = [];
-
-    /// <summary>The schema (database on MySQL) that Staging and Source cover without -Table; the connection's by default.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Schema { get; set; }
 
     /// <summary>MySQL and MariaDB: the hosts the login may connect from; '%' (any) by default.</summary>
     [Parameter]

@@ -10,24 +10,13 @@ namespace BatchDb.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "BatchAccess")]
 [OutputType(typeof(BatchAccessCheck), typeof(bool))]
-public sealed class TestBatchAccessCommand : BatchDbDataCmdlet
+public sealed class TestBatchAccessCommand : BatchDbAccessCmdlet
 {
     // Boxed, as ConnectBatchDbCommand.Provider is: PowerShell lists the module's public types before BatchDb.Engine can load.
     private object _capability = Array.Empty<BatchCapability>();
 
     [Parameter(Mandatory = true, Position = 0)]
     public BatchCapability[] Capability { get => (BatchCapability[])_capability; set => _capability = value; }
-
-    /// <summary>The tables WorkTables swaps (required for it), or that Staging and Source are limited to.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(TableNameCompleter))]
-    public string[] Table { get; set; } = [];
-
-    /// <summary>The schema (database on MySQL) that Staging and Source cover without -Table; the connection's by default.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Schema { get; set; }
 
     /// <summary>Return true when every capability is granted, else false, instead of the checks.</summary>
     [Parameter]

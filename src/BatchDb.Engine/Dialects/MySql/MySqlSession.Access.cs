@@ -75,21 +75,17 @@ internal sealed partial class MySqlSession : IAccessSession
         return privileges.Distinct().ToList();
     }
 
-    public async Task<IReadOnlyList<GrantStatement>> LoginStatementsAsync(string login, string? password, AccessRequest request, CancellationToken cancellationToken)
+    public string LoginName(string login, AccessRequest request) => $"user {UserName(login, request.HostName)}";
+
+    public async Task<bool> LoginExistsAsync(string login, AccessRequest request, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT 1 FROM mysql.user WHERE User = @p0 AND Host = @p1", cancellationToken, login, request.HostName).ConfigureAwait(false)).Count > 0;
+
+    public GrantStatement LoginStatement(string login, string password, bool exists, AccessRequest request)
     {
         var user = UserName(login, request.HostName);
-        var exists = (await QueryAsync("SELECT 1 FROM mysql.user WHERE User = @p0 AND Host = @p1", cancellationToken, login, request.HostName).ConfigureAwait(false)).Count > 0;
-        if (password is null)
-        {
-            return exists ? []
-                : throw new BatchDbException(ErrorIds.LoginNotFound, BatchDbErrorKind.ObjectNotFound,
-                    $"There is no user {user} on {request.Where}; give -Credential to create it.")
-                { Target = login };
-        }
-
         var verb = exists ? "ALTER" : "CREATE";
-        return [new GrantStatement($"{verb} USER {user} IDENTIFIED WITH mysql_native_password AS '{NativePasswordHash(password)}'",
-            $"{verb} USER {user} IDENTIFIED WITH mysql_native_password AS '…'")];
+        return new GrantStatement($"{verb} USER {user} IDENTIFIED WITH mysql_native_password AS '{NativePasswordHash(password)}'",
+            $"{verb} USER {user} IDENTIFIED WITH mysql_native_password AS '…'");
     }
 
     public IReadOnlyList<GrantStatement> GrantStatements(string login, IReadOnlyList<Privilege> privileges, AccessRequest request)

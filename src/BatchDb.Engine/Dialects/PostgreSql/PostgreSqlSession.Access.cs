@@ -68,19 +68,15 @@ internal sealed partial class PostgreSqlSession : IAccessSession
         return privileges.Distinct().ToList();
     }
 
-    public async Task<IReadOnlyList<GrantStatement>> LoginStatementsAsync(string login, string? password, AccessRequest request, CancellationToken cancellationToken)
-    {
-        var exists = (await QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = @p0", cancellationToken, login).ConfigureAwait(false)).Count > 0;
-        if (password is null)
-        {
-            return exists ? []
-                : throw new BatchDbException(ErrorIds.LoginNotFound, BatchDbErrorKind.ObjectNotFound,
-                    $"There is no role {login} on {request.Where}; give -Credential to create it as a login.")
-                { Target = login };
-        }
+    public string LoginName(string login, AccessRequest request) => $"role {login}";
 
+    public async Task<bool> LoginExistsAsync(string login, AccessRequest request, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = @p0", cancellationToken, login).ConfigureAwait(false)).Count > 0;
+
+    public GrantStatement LoginStatement(string login, string password, bool exists, AccessRequest request)
+    {
         var verb = exists ? "ALTER" : "CREATE";
-        return [new GrantStatement($"{verb} ROLE {Quote(login)} LOGIN PASSWORD '{ScramVerifier(password)}'", $"{verb} ROLE {Quote(login)} LOGIN PASSWORD '…'")];
+        return new GrantStatement($"{verb} ROLE {Quote(login)} LOGIN PASSWORD '{ScramVerifier(password)}'", $"{verb} ROLE {Quote(login)} LOGIN PASSWORD '…'");
     }
 
     public IReadOnlyList<GrantStatement> GrantStatements(string login, IReadOnlyList<Privilege> privileges, AccessRequest request)
