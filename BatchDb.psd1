@@ -39,6 +39,7 @@
         'Test-BatchAccess'
         'Backup-BatchDatabase'
         'Restore-BatchDatabase'
+        'Select-BatchShare'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

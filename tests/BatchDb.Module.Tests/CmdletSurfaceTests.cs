@@ -72,8 +72,9 @@ public sealed class CmdletSurfaceTests
     {
         var format = XDocument.Load(ModuleSurface.ModuleFile("BatchDb.Format.ps1xml"));
         var viewed = format.Descendants("ViewSelectedBy").Elements("TypeName").Select(e => e.Value).ToHashSet();
-        // Invoke-BatchJob also passes on its script block's output (PSObject), which is the script's to format; -Quiet answers a bool.
-        foreach (var type in Surface.Cmdlet(name).OutputTypes.Where(t => t.FullName is not ("System.Void" or "System.Management.Automation.PSObject" or "System.Boolean")))
+        // Invoke-BatchJob passes on its script block's output (PSObject) and Select-BatchShare its input (Object), which are
+        // theirs to format; -Quiet answers a bool.
+        foreach (var type in Surface.Cmdlet(name).OutputTypes.Where(t => t.FullName is not ("System.Void" or "System.Management.Automation.PSObject" or "System.Object" or "System.Boolean")))
         {
             Assert.Contains(type.FullName!, viewed);
             var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName);

@@ -467,6 +467,20 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
             Batch $p "SELECT order_count FROM $(if ($p -eq 'PostgreSql') { 'batch.' })daily_sales WHERE sale_date = '2026-11-15'" | Should -Be '3'
         }
         3 = { param($r, $p, $s) $r.Output[-1].Status | Should -Be 'Succeeded'; Get-SessionValue $s 'Get-Content ./extracted.txt' | Should -Be 'extracted' }
+        4 = {
+            param($r, $p)
+            $r.Output | Should -Be @('2026-11-24', '2026-11-27')
+            Shop $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'nightly-days share 1/3'" | Should -Be 'Succeeded'
+        }
+    }
+
+    'Select-BatchShare' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Checks @{
+        1 = { param($r) $r.Output | Should -Be @('P_S01', 'P_S04', 'P_S07') }
+        2 = {
+            param($r, $p)
+            $r.Output | Should -Be @('P_S03', 'P_S06')
+            Batch $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'morning-stock share 2/3'" | Should -Be 'Succeeded'
+        }
     }
 
     'Invoke-DailyAggregate' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Before @{

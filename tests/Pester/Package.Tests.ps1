@@ -19,7 +19,7 @@ Describe 'The module manifest' {
     It 'passes Test-ModuleManifest with the Gallery fields' {
         $manifest = Test-ModuleManifest (Join-Path $built 'BatchDb.psd1')
         $manifest.Name | Should -Be 'BatchDb'
-        $manifest.ExportedCmdlets.Count | Should -Be 29
+        $manifest.ExportedCmdlets.Count | Should -Be 30
         $manifest.ExportedCmdlets.Keys | Should -Contain 'Receive-ChangeCapture'
         $manifest.ProjectUri | Should -Not -BeNullOrEmpty
         $manifest.LicenseUri | Should -Not -BeNullOrEmpty

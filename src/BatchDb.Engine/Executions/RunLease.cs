@@ -38,6 +38,9 @@ internal sealed class RunLease : IAsyncDisposable
 
     public string BatchName => _options.BatchName;
 
+    /// <summary>The worker's share of a batch split among workers, or null.</summary>
+    public BatchShare? Share => _options.Share;
+
     /// <summary>The execution of the current attempt, as it was when the attempt started.</summary>
     public BatchExecution? Execution { get; private set; }
 

@@ -19,6 +19,9 @@ internal sealed record RunOptions
     /// <summary>With <see cref="Wait"/>: how long to wait before giving up (RunTimedOut); null waits as long as it takes.</summary>
     public TimeSpan? WaitTimeout { get; init; }
 
+    /// <summary>The worker's share when the batch is split among workers; <see cref="BatchName"/> is then the share's.</summary>
+    public BatchShare? Share { get; init; }
+
     /// <summary>How often the heartbeat is written; the run counts as dead after two missed beats and a free lock.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using BatchDb.Engine.Errors;
 using BatchDb.Engine.Executions;
 using BatchDb.Internal;
 using BatchDb.Completion;
@@ -17,6 +18,7 @@ namespace BatchDb.Commands;
 [OutputType(typeof(PSObject), typeof(BatchExecution))]
 public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
 {
+    private const string JobCompletionIndex = "JOB_COMPLETION_INDEX";
     private const string Wrapper = "param($BatchDbScript, $BatchDbArguments) $ErrorActionPreference = 'Stop'; & $BatchDbScript @BatchDbArguments";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -61,10 +63,22 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Split the batch among this many workers; this run is the share -PartitionIndex (one run per share at a time).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? PartitionCount { get; set; }
+
+    /// <summary>This worker's share, from 0; a Kubernetes Indexed Job's JOB_COMPLETION_INDEX by default.</summary>
+    [Parameter]
+    [ValidateRange(0, 999)]
+    public int? PartitionIndex { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
-        if (!ShouldProcess($"batch {Name} on {connection}", "Run the script block as a batch run"))
+        var share = Share();
+        var batchName = share?.BatchName(Name) ?? Name;
+        if (!ShouldProcess($"batch {batchName} on {connection}", "Run the script block as a batch run"))
         {
             return;
         }
@@ -73,7 +87,8 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
         {
             Run = new RunOptions
             {
-                BatchName = Name,
+                BatchName = batchName,
+                Share = share,
                 Operation = "Invoke-BatchJob",
                 Parameters = Parameters is null ? null : BatchParameters.From(Parameters),
                 Wait = Wait,
@@ -107,6 +122,23 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
         {
             WriteObject(execution);
         }
+    }
+
+    /// <summary>The share of -PartitionCount: -PartitionIndex, else the Indexed Job's JOB_COMPLETION_INDEX.</summary>
+    private BatchShare? Share()
+    {
+        if (PartitionCount is not { } count)
+        {
+            return PartitionIndex is null ? null
+                : throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, "-PartitionIndex needs -PartitionCount, the number of workers.");
+        }
+
+        var index = PartitionIndex
+            ?? (int.TryParse(Environment.GetEnvironmentVariable(JobCompletionIndex), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fromJob)
+                ? fromJob
+                : throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                    $"-PartitionCount {count} needs this worker's share: give -PartitionIndex, or run as a Kubernetes Indexed Job, which sets {JobCompletionIndex}."));
+        return new BatchShare(index, count);
     }
 
     /// <summary>Runs the script block in a nested pipeline of this runspace, stoppable from the engine's timeout. Pipeline thread only.</summary>
