@@ -133,7 +133,9 @@ Describe 'A server that freezes during Import-WorkTable on <_>' -ForEach $engine
         $frozen.Shell.Runspace.Dispose(); $frozen.Shell.Dispose()
         Get-TestStockRow $provider $table -Database $database -Warehouse 1 | Should -HaveCount 10
 
-        $again = Invoke-BatchJob -Name "frozen-$table" -Connection $owner -PassThru -ScriptBlock {
+        # The timed-out run closed its lock session while the server was frozen; the resumed server frees the lock when
+        # it reads that close, a moment later, so the next run waits for it (bounded) rather than racing it.
+        $again = Invoke-BatchJob -Name "frozen-$table" -Connection $owner -PassThru -Wait -Timeout 00:00:30 -ScriptBlock {
             Import-WorkTable -Table $table -Partition $partition -Path (Get-TestDataPath "T_STOCK_S01.csv") -Connection $owner | Out-Null
         } -ErrorAction Stop
         $again.Status | Should -Be 'Succeeded'

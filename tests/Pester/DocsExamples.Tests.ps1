@@ -19,7 +19,7 @@ BeforeDiscovery {
         }
     }
 
-    $pages = foreach ($file in Get-ChildItem (Join-Path $root 'docs/*.md') | Where-Object BaseName -notin 'benchmarks', 'architecture') {
+    $pages = foreach ($file in Get-ChildItem (Join-Path $root 'docs/*.md') | Where-Object BaseName -notin 'benchmarks', 'architecture', 'parallel-runs') {
         @{ Page = $file.BaseName; Path = $file.FullName; Examples = @(Get-Example $file.FullName) }
     }
 }

@@ -8,7 +8,7 @@ namespace BatchDb.Engine.Executions;
 /// jobs): worker <see cref="Index"/>, from 0. Items are dealt by their sorted names, so every worker that sees the same
 /// items takes a disjoint part of them and together they take each exactly once.
 /// </summary>
-public sealed record BatchShare
+internal sealed record BatchShare
 {
     public BatchShare(int index, int count)
     {
