@@ -164,4 +164,16 @@ function Find-TestLoadingSession([string] $Provider, [string] $Table, [string] $
     throw "No bulk load into $Table started on $Provider within $TimeoutSeconds s"
 }
 
+# A pwsh process (the repository's dotnet tool) running a script, with these environment variables added; its
+# output and errors are redirected for the caller to read.
+function Start-TestPwsh([string] $Script, [hashtable] $Environment = @{}) {
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in 'pwsh', '-NoProfile', '-NonInteractive', '-File', $Script) { $start.ArgumentList.Add($argument) }
+    $start.WorkingDirectory = $script:Repository
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    foreach ($name in $Environment.Keys) { $start.Environment[$name] = "$($Environment[$name])" }
+    [Diagnostics.Process]::Start($start)
+}
+
 Export-ModuleMember -Function *

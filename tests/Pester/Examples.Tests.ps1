@@ -74,17 +74,12 @@ Describe 'The example workers on <_>' -ForEach $engines {
     It 'the pod script, run as the Job''s three pods, switches every warehouse once' {
         $incoming = New-Incoming pods 7
         foreach ($index in 0..2) {
-            $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-            foreach ($argument in 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $examples 'kubernetes/morning-stock.ps1')) { $start.ArgumentList.Add($argument) }
-            $start.RedirectStandardError = $true
-            $start.RedirectStandardOutput = $true
             $environment = @{
                 JOB_COMPLETION_INDEX = "$index"; BATCHDB_WORKERS = '3'; BATCHDB_PROVIDER = $provider; BATCHDB_SERVER = $setting.Server; BATCHDB_PORT = "$($setting.Port)"
                 BATCHDB_DATABASE = $setting.Database; BATCHDB_TABLE = $table; BATCHDB_INCOMING = $incoming; BATCHDB_USER = $setting.User; BATCHDB_PASSWORD = $setting.Password
                 PSModulePath = $env:PSModulePath
             }
-            foreach ($name in $environment.Keys) { $start.Environment[$name] = $environment[$name] }
-            $pod = [Diagnostics.Process]::Start($start)
+            $pod = Start-TestPwsh (Join-Path $examples 'kubernetes/morning-stock.ps1') $environment
             $errors = $pod.StandardError.ReadToEndAsync()
             $pod.WaitForExit(120000) | Should -BeTrue
             $pod.ExitCode | Should -Be 0 -Because $errors.Result

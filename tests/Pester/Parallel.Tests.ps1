@@ -55,16 +55,8 @@ Invoke-BatchJob -Name $table -PartitionCount 3 -HeartbeatSeconds 1 -Confirm:`$fa
     }
 }
 "@
-        $repository = (Resolve-Path "$PSScriptRoot/../..").Path
         function Start-Worker([int] $Index, [switch] $Stall) {
-            $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-            foreach ($argument in 'pwsh', '-NoProfile', '-NonInteractive', '-File', $worker) { $start.ArgumentList.Add($argument) }
-            $start.WorkingDirectory = $repository
-            $start.Environment['JOB_COMPLETION_INDEX'] = "$Index"
-            if ($Stall) { $start.Environment['MORNING_STALL'] = '1' }
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            [Diagnostics.Process]::Start($start)
+            Start-TestPwsh $worker (@{ JOB_COMPLETION_INDEX = $Index } + $(if ($Stall) { @{ MORNING_STALL = '1' } } else { @{} }))
         }
         function Get-Switched([string] $Status) {
             Invoke-TestSql $provider "SELECT p.batch_name, c.parameters FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name LIKE '$table share %' AND c.operation = 'Switch-Partition' AND p.status = '$Status' ORDER BY c.execution_id"

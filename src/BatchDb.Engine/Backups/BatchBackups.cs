@@ -41,8 +41,7 @@ internal static class BatchBackups
         progress?.Report(new OperationProgress(activity, "Starting", -1));
         try
         {
-            await ClientProcess.RunAsync(backups.Dump(target, path), $"dump of {connection.Database}",
-                line => progress?.Report(new OperationProgress(activity, line.Length > 100 ? line[..100] : line, -1)), cancellationToken).ConfigureAwait(false);
+            await ClientProcess.RunAsync(backups.Dump(target, path), $"dump of {connection.Database}", Relay(progress, activity), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -53,7 +52,7 @@ internal static class BatchBackups
         var size = new FileInfo(path).Length;
         log.Verbose($"Wrote {path} ({size:N0} bytes); reading it back.");
         progress?.Report(new OperationProgress(activity, "Verifying the dump", -1));
-        var tables = await backups.VerifyDumpAsync(path, tool => ClientProcess.RunAsync(tool, $"reading {path}", null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var tables = await VerifyAsync(backups, path, cancellationToken).ConfigureAwait(false);
         var verification = $"{tables} tables in the dump";
         if (request.Verification == BackupVerification.Restore)
         {
@@ -83,18 +82,16 @@ internal static class BatchBackups
 
         // Everything from here runs beside the database, which is dropped: no session of this connection stays on it.
         connection.Dialect.ClearPool(connection.ConnectionString);
-        var maintenance = await BatchDbConnections.ConnectAsync(connection.Dialect,
-            new ConnectionOptions { Provider = connection.Provider, ConnectionString = connection.ConnectionString, Database = maintenanceDatabase, Name = maintenanceDatabase },
-            cancellationToken).ConfigureAwait(false);
-        await using var admin = await maintenance.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await using var admin = await (await OnDatabaseAsync(connection, maintenanceDatabase, cancellationToken).ConfigureAwait(false))
+            .OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var backups = admin.Require<IBackupSession>();
-        var tables = await backups.VerifyDumpAsync(path, tool => ClientProcess.RunAsync(tool, $"reading {path}", null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var tables = await VerifyAsync(backups, path, cancellationToken).ConfigureAwait(false);
         var activity = $"Restoring {path} into {into}";
         progress?.Report(new OperationProgress(activity, $"Creating {into} again", -1));
         await backups.DropDatabaseAsync(into, cancellationToken).ConfigureAwait(false);
         await backups.CreateDatabaseAsync(into, cancellationToken).ConfigureAwait(false);
-        await ClientProcess.RunAsync(backups.Restore(TargetOf(connection, into), path, keepOwners: true), $"restore of {path} into {into}",
-            line => progress?.Report(new OperationProgress(activity, line.Length > 100 ? line[..100] : line, -1)), cancellationToken).ConfigureAwait(false);
+        await ClientProcess.RunAsync(backups.Restore(TargetOf(connection, into), path, keepOwners: true), $"restore of {path} into {into}", Relay(progress, activity), cancellationToken)
+            .ConfigureAwait(false);
         connection.Dialect.ClearPool(connection.ConnectionString);
         return new BatchRestore(connection, into, path, tables, stopwatch.Elapsed);
     }
@@ -108,15 +105,10 @@ internal static class BatchBackups
         {
             await ClientProcess.RunAsync(backups.Restore(TargetOf(connection, scratch), path, keepOwners: false), $"restore of {path} into {scratch}", null, cancellationToken)
                 .ConfigureAwait(false);
-            IReadOnlyDictionary<string, long> source, restored;
-            await using (var live = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                source = await live.Require<IBackupSession>().CountRowsAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var copy = await BatchDbConnections.ConnectAsync(connection.Dialect,
-                new ConnectionOptions { Provider = connection.Provider, ConnectionString = connection.ConnectionString, Database = scratch, Name = scratch }, cancellationToken).ConfigureAwait(false);
-            await using (var check = await copy.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
+            // backups is a session on the source database itself.
+            var source = await backups.CountRowsAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, long> restored;
+            await using (var check = await (await OnDatabaseAsync(connection, scratch, cancellationToken).ConfigureAwait(false)).OpenSessionAsync(cancellationToken).ConfigureAwait(false))
             {
                 restored = await check.Require<IBackupSession>().CountRowsAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -167,6 +159,19 @@ internal static class BatchBackups
         var full = Path.GetFullPath(path);
         return File.Exists(full) ? full : throw new BatchDbException(ErrorIds.FileNotFound, BatchDbErrorKind.ObjectNotFound, $"The dump {full} does not exist.") { Target = full };
     }
+
+    /// <summary>Reads a dump whole, running the engine's program where it has one.</summary>
+    private static Task<int> VerifyAsync(IBackupSession backups, string path, CancellationToken cancellationToken) =>
+        backups.VerifyDumpAsync(path, tool => ClientProcess.RunAsync(tool, $"reading {path}", null, cancellationToken), cancellationToken);
+
+    /// <summary>A client program's lines of standard error, as the status of the operation's progress.</summary>
+    private static Action<string> Relay(IProgress<OperationProgress>? progress, string activity) =>
+        line => progress?.Report(new OperationProgress(activity, line.Length > 100 ? line[..100] : line, -1));
+
+    /// <summary>The connection's server and login, on another database of that server.</summary>
+    private static Task<BatchDbConnection> OnDatabaseAsync(BatchDbConnection connection, string database, CancellationToken cancellationToken) =>
+        BatchDbConnections.ConnectAsync(connection.Dialect,
+            new ConnectionOptions { Provider = connection.Provider, ConnectionString = connection.ConnectionString, Database = database, Name = database }, cancellationToken);
 
     private static DumpTarget TargetOf(BatchDbConnection connection, string database)
     {

@@ -208,7 +208,7 @@ internal static class ChangeCaptures
     private static async Task<IReadOnlyList<StagingTable>> ResolveStagingAsync(DatabaseSession target, BatchDbConnection destination, ReceiveRequest request,
         CaptureState capture, CaptureNames names, CancellationToken cancellationToken)
     {
-        var captured = capture.Tables;
+        var captured = capture.Tables.ToList();
         var list = string.Join(", ", captured);
         if (captured.Count == 0)
         {
@@ -239,7 +239,7 @@ internal static class ChangeCaptures
         }
         else
         {
-            pairs = request.Tables.Select(m => (Captured(m.Source!), m.Staging)).OrderBy(p => captured.ToList().IndexOf(p.Item1)).ToList();
+            pairs = request.Tables.Select(m => (Captured(m.Source!), m.Staging)).OrderBy(p => captured.IndexOf(p.Item1)).ToList();
             if (pairs.GroupBy(p => p.Source).FirstOrDefault(g => g.Count() > 1) is { } twice)
             {
                 throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument, $"-TableMap maps {twice.Key} twice.") { Target = twice.Key.ToString() };

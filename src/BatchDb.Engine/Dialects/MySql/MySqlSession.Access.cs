@@ -106,6 +106,7 @@ internal sealed partial class MySqlSession : IAccessSession
     {
         // The information_schema privilege views show the current user's own grants: globally, per database, per table.
         var missing = new List<Privilege>();
+        var grantee = await GranteeAsync(cancellationToken).ConfigureAwait(false);
         foreach (var privilege in privileges)
         {
             var (database, table) = privilege.Scope == PrivilegeScope.Database ? (privilege.Object, (string?)null) : SplitTable(privilege.Object);
@@ -116,7 +117,7 @@ internal sealed partial class MySqlSession : IAccessSession
                     OR EXISTS (SELECT 1 FROM information_schema.TABLE_PRIVILEGES
                                WHERE GRANTEE = @p0 AND TABLE_SCHEMA = @p2 AND TABLE_NAME = @p3 AND PRIVILEGE_TYPE = @p1)
                 """,
-                cancellationToken, await GranteeAsync(cancellationToken).ConfigureAwait(false), privilege.Name, database, table ?? string.Empty).ConfigureAwait(false);
+                cancellationToken, grantee, privilege.Name, database, table ?? string.Empty).ConfigureAwait(false);
             if (Convert.ToInt64(held[0][0], System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 missing.Add(privilege);

@@ -37,15 +37,16 @@ internal sealed partial class PostgreSqlSession : IAccessSession
                     break;
                 case BatchCapability.Source or BatchCapability.Staging:
                     var names = capability == BatchCapability.Source ? ReadPrivileges : WritePrivileges;
-                    foreach (var (schema, table) in await TablesOfAsync(request, cancellationToken).ConfigureAwait(false))
+                    var wholeSchema = request.Tables.Count == 0 ? await DefaultSchemaAsync(request, cancellationToken).ConfigureAwait(false) : null;
+                    if (wholeSchema is not null)
+                    {
+                        privileges.Add(new Privilege(capability, PrivilegeScope.Schema, "USAGE", wholeSchema));
+                    }
+
+                    foreach (var (schema, table) in await TablesOfAsync(request, wholeSchema, cancellationToken).ConfigureAwait(false))
                     {
                         privileges.Add(new Privilege(capability, PrivilegeScope.Schema, "USAGE", schema));
                         privileges.AddRange(names.Select(p => new Privilege(capability, PrivilegeScope.Table, p, table)));
-                    }
-
-                    if (request.Tables.Count == 0)
-                    {
-                        privileges.Add(new Privilege(capability, PrivilegeScope.Schema, "USAGE", await DefaultSchemaAsync(request, cancellationToken).ConfigureAwait(false)));
                     }
 
                     break;
@@ -105,7 +106,7 @@ internal sealed partial class PostgreSqlSession : IAccessSession
         {
             foreach (var capability in request.Capabilities.Distinct().Where(c => c is BatchCapability.Source or BatchCapability.Staging))
             {
-                var schema = privileges.Last(p => p.Capability == capability && p.Scope == PrivilegeScope.Schema).Object;
+                var schema = privileges.First(p => p.Capability == capability && p.Scope == PrivilegeScope.Schema).Object;
                 var names = capability == BatchCapability.Source ? ReadPrivileges : WritePrivileges;
                 statements.Add(new GrantStatement($"ALTER DEFAULT PRIVILEGES IN SCHEMA {Quote(schema)} GRANT {string.Join(", ", names)} ON TABLES TO {to}"));
             }
@@ -122,15 +123,15 @@ internal sealed partial class PostgreSqlSession : IAccessSession
         var missing = new List<Privilege>();
         foreach (var privilege in privileges)
         {
-            var check = privilege.Scope switch
+            var (check, arguments) = privilege.Scope switch
             {
-                PrivilegeScope.Table => "SELECT has_table_privilege(@p0, @p1)",
-                PrivilegeScope.Schema => "SELECT has_schema_privilege(@p0, @p1)",
-                PrivilegeScope.Database => "SELECT has_database_privilege(@p0, @p1)",
-                PrivilegeScope.Membership => "SELECT pg_has_role(@p0, 'USAGE') AND @p1 IS NOT NULL",
-                _ => "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user AND @p0 = @p0 AND @p1 = @p1",
+                PrivilegeScope.Table => ("SELECT has_table_privilege(@p0, @p1)", new object?[] { privilege.Object, privilege.Name }),
+                PrivilegeScope.Schema => ("SELECT has_schema_privilege(@p0, @p1)", [privilege.Object, privilege.Name]),
+                PrivilegeScope.Database => ("SELECT has_database_privilege(@p0, @p1)", [privilege.Object, privilege.Name]),
+                PrivilegeScope.Membership => ("SELECT pg_has_role(@p0, 'USAGE')", [privilege.Object]),
+                _ => ("SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user", []),
             };
-            if ((await QueryAsync(check, cancellationToken, privilege.Object, privilege.Name).ConfigureAwait(false))[0][0] is not true)
+            if ((await QueryAsync(check, cancellationToken, arguments).ConfigureAwait(false))[0][0] is not true)
             {
                 missing.Add(privilege);
             }
@@ -147,10 +148,10 @@ internal sealed partial class PostgreSqlSession : IAccessSession
             : throw new BatchDbException(ErrorIds.SchemaNotFound, BatchDbErrorKind.ObjectNotFound, $"The schema {schema} does not exist on {request.Where}.") { Target = schema };
     }
 
-    /// <summary>The tables named, or all of the schema's tables and views; each with its schema, and quoted as SQL names it.</summary>
-    private async Task<IReadOnlyList<(string Schema, string Table)>> TablesOfAsync(AccessRequest request, CancellationToken cancellationToken)
+    /// <summary>The tables named, or all the tables and views of <paramref name="wholeSchema"/>; each with its schema, and quoted as SQL names it.</summary>
+    private async Task<IReadOnlyList<(string Schema, string Table)>> TablesOfAsync(AccessRequest request, string? wholeSchema, CancellationToken cancellationToken)
     {
-        if (request.Tables.Count > 0)
+        if (wholeSchema is null)
         {
             var found = new List<(string, string)>();
             foreach (var table in request.Tables)
@@ -161,13 +162,12 @@ internal sealed partial class PostgreSqlSession : IAccessSession
             return found;
         }
 
-        var schema = await DefaultSchemaAsync(request, cancellationToken).ConfigureAwait(false);
         return (await QueryAsync(
             """
             SELECT n.nspname, format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = @p0 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname
             """,
-            cancellationToken, schema).ConfigureAwait(false)).Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
+            cancellationToken, wholeSchema).ConfigureAwait(false)).Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
     }
 
     /// <summary>The tables WorkTables swaps, with the owner of each and its partitions, who must not be a login.</summary>
