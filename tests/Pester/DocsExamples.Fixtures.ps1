@@ -472,7 +472,16 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
             $r.Output | Should -Be @('2026-11-24', '2026-11-27')
             Shop $p "SELECT status FROM $(Get-LedgerTable $p batch_executions) WHERE batch_name = 'nightly-days share 1/3'" | Should -Be 'Succeeded'
         }
-    }
+        5 = {
+            param($r, $p)
+            $r.Output | Should -Be 'redone 2026-11-27'
+            $r.Errors[0].ToString() | Should -BeLike '*not in yet*'
+            $ledger = Get-LedgerTable $p batch_executions
+            Shop $p "SELECT status FROM $ledger WHERE batch_name = 'week-redo share 1/3' AND parent_id IS NULL ORDER BY execution_id" | Should -Be @('Failed', 'Succeeded')
+            (Shop $p "SELECT status, parameters FROM $ledger WHERE batch_name = 'week-redo share 1/3' AND operation = 'Select-BatchShare' ORDER BY execution_id") -replace ' ', '' |
+                Should -Be @('Succeeded|{"Item":"2026-11-24"}', 'Failed|{"Item":"2026-11-27"}', 'Succeeded|{"Item":"2026-11-27"}')
+        }
+    } -ReportsErrors 5
 
     'Select-BatchShare' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Checks @{
         1 = { param($r) $r.Output | Should -Be @('P_S01', 'P_S04', 'P_S07') }

@@ -39,6 +39,7 @@ Describe 'examples/kubernetes' {
             $variable.value | Should -BeNullOrEmpty
             $variable.valueFrom.secretKeyRef.name | Should -Be 'batchdb-processor'
         }
+        ($container.env | Where-Object name -eq 'BATCHDB_RUN').valueFrom.fieldRef.fieldPath | Should -Be "metadata.labels['batch.kubernetes.io/job-name']"
     }
 
     It 'builds its image from the package scripts/package.sh makes, with no secret in it' {
@@ -75,7 +76,7 @@ Describe 'The example workers on <_>' -ForEach $engines {
         $incoming = New-Incoming pods 7
         foreach ($index in 0..2) {
             $environment = @{
-                JOB_COMPLETION_INDEX = "$index"; BATCHDB_WORKERS = '3'; BATCHDB_PROVIDER = $provider; BATCHDB_SERVER = $setting.Server; BATCHDB_PORT = "$($setting.Port)"
+                JOB_COMPLETION_INDEX = "$index"; BATCHDB_WORKERS = '3'; BATCHDB_RUN = 'morning-stock-29408117'; BATCHDB_PROVIDER = $provider; BATCHDB_SERVER = $setting.Server; BATCHDB_PORT = "$($setting.Port)"
                 BATCHDB_DATABASE = $setting.Database; BATCHDB_TABLE = $table; BATCHDB_INCOMING = $incoming; BATCHDB_USER = $setting.User; BATCHDB_PASSWORD = $setting.Password
                 PSModulePath = $env:PSModulePath
             }

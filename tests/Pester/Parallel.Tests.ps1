@@ -48,18 +48,19 @@ Describe 'Ten warehouses switched by three workers on <_>' -ForEach $engines {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$(Get-TestModulePath)'
 Connect-BatchDb -Provider $provider -ConnectionString '$(Get-TestConnectionString $provider)' | Out-Null
-Invoke-BatchJob -Name $table -PartitionCount 3 -HeartbeatSeconds 1 -Confirm:`$false -ScriptBlock {
+`$started = 0
+Invoke-BatchJob -Name $table -PartitionCount 3 -ResumeKey morning-2026-11-30 -HeartbeatSeconds 1 -Confirm:`$false -ScriptBlock {
     '$($partitions -join "', '")' | Select-BatchShare | ForEach-Object {
+        if (`$env:MORNING_STALL -and `$started++) { Start-Sleep -Seconds 120 }
         Import-WorkTable -Table $table -Partition `$_ -Path (Join-Path '$folder' "`$_.csv") | Switch-Partition -Confirm:`$false | Out-Null
-        if (`$env:MORNING_STALL) { Start-Sleep -Seconds 120 }
     }
 }
 "@
         function Start-Worker([int] $Index, [switch] $Stall) {
             Start-TestPwsh $worker (@{ JOB_COMPLETION_INDEX = $Index } + $(if ($Stall) { @{ MORNING_STALL = '1' } } else { @{} }))
         }
-        function Get-Switched([string] $Status) {
-            Invoke-TestSql $provider "SELECT p.batch_name, c.parameters FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name LIKE '$table share %' AND c.operation = 'Switch-Partition' AND p.status = '$Status' ORDER BY c.execution_id"
+        function Get-Switched {
+            Invoke-TestSql $provider "SELECT p.batch_name, p.status, c.parameters FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name LIKE '$table share %' AND c.operation = 'Switch-Partition' AND c.status = 'Succeeded' ORDER BY c.execution_id"
         }
     }
 
@@ -70,9 +71,9 @@ Invoke-BatchJob -Name $table -PartitionCount 3 -HeartbeatSeconds 1 -Confirm:`$fa
             $workers[$index].ExitCode | Should -Be 0 -Because $workers[$index].StandardError.ReadToEnd()
         }
 
-        # Share 1 stalls after its first switch: kill it there, as a pod lost to its node.
+        # Share 1 stalls once its first warehouse is done: kill it there, as a pod lost to its node.
         $deadline = (Get-Date).AddSeconds(60)
-        while ((Invoke-TestSql $provider "SELECT COUNT(*) FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name = '$table share 1/3' AND c.operation = 'Switch-Partition' AND c.status = 'Succeeded'") -ne '1' -and (Get-Date) -lt $deadline) {
+        while ((Invoke-TestSql $provider "SELECT COUNT(*) FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name = '$table share 1/3' AND c.operation = 'Select-BatchShare' AND c.status = 'Succeeded'") -ne '1' -and (Get-Date) -lt $deadline) {
             Start-Sleep -Milliseconds 200
         }
         $workers[1].Kill($true)
@@ -87,9 +88,23 @@ Invoke-BatchJob -Name $table -PartitionCount 3 -HeartbeatSeconds 1 -Confirm:`$fa
             Should -Be (1..10 | ForEach-Object { "$_|2000|$($_ * 1000 + 1)" })
         Invoke-TestSql $provider "SELECT batch_name, status FROM $ledger WHERE batch_name LIKE '$table share %' AND parent_id IS NULL ORDER BY batch_name, execution_id" |
             Should -Be @("$table share 0/3|Succeeded", "$table share 1/3|Abandoned", "$table share 1/3|Succeeded", "$table share 2/3|Succeeded")
-        $switched = @(Get-Switched Succeeded)
-        $switched | Should -HaveCount 10 -Because 'each warehouse is switched once by the runs that succeeded'
-        foreach ($partition in $partitions) { @($switched | Where-Object { $_ -like "*$partition*" }) | Should -HaveCount 1 }
-        @($switched | Where-Object { $_ -like "$table share 1/3|*" }) | Should -HaveCount 3 -Because 'the rerun did its own share and nothing else'
+        $switched = @(Get-Switched)
+        $switched | Should -HaveCount 10 -Because 'each warehouse is switched once in all, the killed run included'
+        foreach ($partition in $partitions) { @($switched | Where-Object { $_ -like "*`"$partition`"*" }) | Should -HaveCount 1 }
+        @($switched | Where-Object { $_ -like "$table share 1/3|Abandoned|*" }) | Should -HaveCount 1
+        @($switched | Where-Object { $_ -like "$table share 1/3|Succeeded|*" }) | Should -HaveCount 2 -Because 'the rerun skipped the warehouse the killed run had done'
+    }
+
+    It 'shows the shares and the whole batch in Get-BatchExecution and Get-BatchStatistic' {
+        $runs = @(Get-BatchExecution -Name $table -Connection $connection | Where-Object ParentId -eq $null)
+        $runs.BatchName | Sort-Object -Unique | Should -Be @("$table share 0/3", "$table share 1/3", "$table share 2/3")
+        $statistics = @(Get-BatchStatistic -Name $table -Connection $connection)
+        $statistics.BatchName | Should -Be @($table, "$table share 0/3", "$table share 1/3", "$table share 2/3")
+        $whole = $statistics[0]
+        $whole.Shares | Should -Be 3
+        ($whole.Executions, $whole.Succeeded, $whole.Failed, $whole.Running) | Should -Be @(4, 3, 1, 0)
+        $whole.MaxDuration | Should -Be (($statistics | Select-Object -Skip 1).MaxDuration | Sort-Object | Select-Object -Last 1)
+        $statistics[2].Shares | Should -BeNullOrEmpty
+        ($statistics[2].Executions, $statistics[2].Failed) | Should -Be @(2, 1)
     }
 }

@@ -148,8 +148,9 @@ internal sealed class Ledger
         var parameters = new List<object?>();
         if (query.Name is { } name)
         {
-            where.Add($"batch_name LIKE @p{parameters.Count} ESCAPE '!'");
+            where.Add(NameFilter(parameters.Count));
             parameters.Add(LikePattern(name));
+            parameters.Add(LikePattern(BatchShare.SharesPattern(name)));
         }
 
         if (query.Status.Count > 0)
@@ -210,8 +211,9 @@ internal sealed class Ledger
     public async Task<IReadOnlyList<BatchStatistic>> StatisticsAsync(string? name, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var seconds = Sql.Seconds("start_time", "end_time");
-        var filter = name is null ? string.Empty : " AND batch_name LIKE @p2 ESCAPE '!'";
-        object?[] parameters = name is null ? [ToDatabase(since), ToDatabase(until)] : [ToDatabase(since), ToDatabase(until), LikePattern(name)];
+        var filter = name is null ? string.Empty : " AND " + NameFilter(2);
+        object?[] parameters = name is null ? [ToDatabase(since), ToDatabase(until)]
+            : [ToDatabase(since), ToDatabase(until), LikePattern(name), LikePattern(BatchShare.SharesPattern(name))];
         var rows = await Session.QueryRowsAsync(
             $"""
             SELECT batch_name, COUNT(*),
@@ -224,8 +226,61 @@ internal sealed class Ledger
             GROUP BY batch_name ORDER BY batch_name
             """,
             cancellationToken, parameters).ConfigureAwait(false);
-        return rows.Select(r => new BatchStatistic(Connection, (string)r[0]!, Long(r[1]), Long(r[2]), Long(r[3]), Long(r[4]),
+        var statistics = rows.Select(r => new BatchStatistic(Connection, (string)r[0]!, Long(r[1]), Long(r[2]), Long(r[3]), Long(r[4]),
             Seconds(r[5]), Seconds(r[6]), r[7] is null ? null : Long(r[7]), ToLocal(AsUtc(r[8])!.Value), since.ToLocalTime(), until.ToLocalTime())).ToList();
+        return BatchStatistic.WithWholeBatches(statistics);
+    }
+
+    /// <summary>A batch name filter on a pattern (parameter <paramref name="index"/>) and its shares' names (the next one).</summary>
+    private static string NameFilter(int index) => $"(batch_name LIKE @p{index} ESCAPE '!' OR batch_name LIKE @p{index + 1} ESCAPE '!')";
+
+    /// <summary>
+    /// The items (by name) that Select-BatchShare completed in the runs this run of the batch continues: its runs since
+    /// its last success, newest first, as long as they carry the same resume key; each with the execution that did it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> CompletedItemsAsync(string batchName, string resumeKey, CancellationToken cancellationToken)
+    {
+        var runs = await Session.QueryRowsAsync(
+            $"""
+            SELECT execution_id, parameters FROM {Executions}
+            WHERE batch_name = @p0 AND parent_id IS NULL AND status <> 'Running' AND execution_id >
+                (SELECT COALESCE(MAX(execution_id), 0) FROM {Executions} WHERE batch_name = @p0 AND parent_id IS NULL AND status = 'Succeeded')
+            ORDER BY execution_id DESC
+            """,
+            cancellationToken, batchName).ConfigureAwait(false);
+        var continued = runs.TakeWhile(r => Parameter(r[1] as string, BatchShare.ResumeKeyParameter) == resumeKey).Select(r => Long(r[0])).ToHashSet();
+        var completed = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (continued.Count == 0)
+        {
+            return completed;
+        }
+
+        var steps = await Session.QueryRowsAsync(
+            $"SELECT parent_id, parameters FROM {Executions} WHERE batch_name = @p0 AND parent_id >= @p1 AND operation = @p2 AND status = 'Succeeded'",
+            cancellationToken, batchName, continued.Min(), BatchShare.ItemOperation).ConfigureAwait(false);
+        foreach (var step in steps.Where(s => continued.Contains(Long(s[0]))))
+        {
+            if (Parameter(step[1] as string, BatchShare.ItemParameter) is { } item)
+            {
+                completed.TryAdd(item, Long(step[0]));
+            }
+        }
+
+        return completed;
+    }
+
+    /// <summary>A string parameter of an execution's recorded JSON parameters, or null.</summary>
+    private static string? Parameter(string? json, string name)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
     }
 
     /// <summary>

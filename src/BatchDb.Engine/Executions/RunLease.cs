@@ -27,11 +27,14 @@ internal sealed class RunLease : IAsyncDisposable
     private long? _stepRecords;
     private bool _disposed;
 
-    private RunLease(Ledger ledger, RunOptions options, TimeSpan? scheduledTimeout)
+    private readonly ConcurrentDictionary<string, long> _completedItems;
+
+    private RunLease(Ledger ledger, RunOptions options, TimeSpan? scheduledTimeout, IReadOnlyDictionary<string, long> completedItems)
     {
         _ledger = ledger;
         _options = options;
         ScheduledTimeout = scheduledTimeout;
+        _completedItems = new ConcurrentDictionary<string, long>(completedItems, StringComparer.Ordinal);
     }
 
     public BatchDbConnection Connection => _ledger.Connection;
@@ -107,7 +110,15 @@ internal sealed class RunLease : IAsyncDisposable
                 await ledger.MarkScheduleStartedAsync(options.BatchName, now, next?.UtcDateTime, cancellationToken).ConfigureAwait(false);
             }
 
-            return new RunLease(ledger, options, schedule is { } found ? TimeSpan.FromMinutes(found.TimeoutMinutes) : null);
+            var completed = options.ResumeKey is { } key
+                ? await ledger.CompletedItemsAsync(options.BatchName, key, cancellationToken).ConfigureAwait(false)
+                : new Dictionary<string, long>();
+            if (completed.Count > 0)
+            {
+                log.Verbose($"Batch '{options.BatchName}' continues its unfinished runs with resume key '{options.ResumeKey}': {completed.Count} item(s) they completed are skipped.");
+            }
+
+            return new RunLease(ledger, options, schedule is { } found ? TimeSpan.FromMinutes(found.TimeoutMinutes) : null, completed);
         }
         catch
         {
@@ -166,6 +177,23 @@ internal sealed class RunLease : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The execution that completed the share's item <paramref name="item"/>: an earlier attempt, or a run this one resumes; null if none did.</summary>
+    internal long? CompletedBy(string item) => _completedItems.TryGetValue(item, out var by) ? by : null;
+
+    /// <summary>Records an item of the share as done by the current attempt, in the ledger (a step) and for the attempts that follow.</summary>
+    internal async Task CompleteItemAsync(string item, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        var step = new ExecutionStep
+        {
+            Operation = BatchShare.ItemOperation,
+            DefaultBatchName = BatchName,
+            Parameters = new Dictionary<string, object?> { [BatchShare.ItemParameter] = item },
+        };
+        await ExecutionRecorder.RecordAsync(Connection, step, this, async token => { await work(token).ConfigureAwait(false); return 0; }, _ => null,
+            NullOperationLog.Instance, cancellationToken).ConfigureAwait(false);
+        _completedItems.TryAdd(item, Execution!.ExecutionId);
     }
 
     /// <summary>Records a step of the current run (an operation such as Import-WorkTable) as a Running execution whose parent is the run.</summary>

@@ -22,6 +22,12 @@ internal sealed record RunOptions
     /// <summary>The worker's share when the batch is split among workers; <see cref="BatchName"/> is then the share's.</summary>
     public BatchShare? Share { get; init; }
 
+    /// <summary>
+    /// Continues the unfinished runs of the batch (since its last success) that had the same key: the items they
+    /// completed through Select-BatchShare are skipped. The key is recorded with the run's parameters.
+    /// </summary>
+    public string? ResumeKey { get; init; }
+
     /// <summary>How often the heartbeat is written; the run counts as dead after two missed beats and a free lock.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -73,10 +73,26 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
     [ValidateRange(0, 999)]
     public int? PartitionIndex { get; set; }
 
+    /// <summary>
+    /// Continues the unfinished runs of this batch (or share) that had the same key: Select-BatchShare skips the items
+    /// they completed. Give an id that stays the same when one job is restarted and changes for the next job: a
+    /// Kubernetes Job's name, an Automation job id, the business day.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 200)]
+    public string? ResumeKey { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
         var share = Share();
+        if (ResumeKey is not null && share is null)
+        {
+            throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                "-ResumeKey continues the items of a share that Select-BatchShare hands out: give -PartitionCount too (1 for a single worker).");
+        }
+
         var batchName = share?.BatchName(Name) ?? Name;
         if (!ShouldProcess($"batch {batchName} on {connection}", "Run the script block as a batch run"))
         {
@@ -90,7 +106,8 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
                 BatchName = batchName,
                 Share = share,
                 Operation = "Invoke-BatchJob",
-                Parameters = Parameters is null ? null : BatchParameters.From(Parameters),
+                Parameters = RunParameters(),
+                ResumeKey = ResumeKey,
                 Wait = Wait,
                 HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatSeconds),
             },
@@ -122,6 +139,19 @@ public sealed class InvokeBatchJobCommand : BatchDbDataCmdlet
         {
             WriteObject(execution);
         }
+    }
+
+    /// <summary>-Parameters as recorded with each execution, with -ResumeKey, by which a later run finds the runs it continues.</summary>
+    private IReadOnlyDictionary<string, object?>? RunParameters()
+    {
+        if (ResumeKey is null)
+        {
+            return Parameters is null ? null : BatchParameters.From(Parameters);
+        }
+
+        var parameters = Parameters is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(BatchParameters.From(Parameters));
+        parameters[BatchShare.ResumeKeyParameter] = ResumeKey;
+        return parameters;
     }
 
     /// <summary>The share of -PartitionCount: -PartitionIndex, else the Indexed Job's JOB_COMPLETION_INDEX.</summary>

@@ -9,6 +9,8 @@ namespace BatchDb.Commands;
 /// Select-BatchShare: passes on this worker's share of the items piped in (partitions, warehouses, days), inside
 /// Invoke-BatchJob -PartitionCount or with -Index and -Count. Items are dealt by their sorted names, so workers
 /// that see the same items take disjoint shares and together take each once, whatever the order they came in.
+/// Inside a run, each item whose work further down the pipeline ends without error is recorded as done; a run with
+/// Invoke-BatchJob -ResumeKey, and a retried attempt, skip the items already done.
 /// </summary>
 [Cmdlet(VerbsCommon.Select, "BatchShare")]
 [OutputType(typeof(object))]
@@ -35,13 +37,31 @@ public sealed class SelectBatchShareCommand : BatchDbCmdlet
     {
         try
         {
+            var run = Index is null && Count is null ? RunRegistry.Current.Innermost : null;
             var share = Index is { } index && Count is { } count ? new BatchShare(index, count)
-                : Index is null && Count is null && RunRegistry.Current.Innermost?.Share is { } current ? current
-                : throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
+                : run?.Share ?? throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
                     "Select-BatchShare needs a share: run it inside Invoke-BatchJob -PartitionCount, or give both -Index and -Count.");
-            foreach (var item in share.Select(_items, item => LanguagePrimitives.ConvertTo<string>(item) ?? string.Empty))
+            // Only work done further down this pipeline has ended when WriteObject returns; an item collected into a variable has not been done.
+            var recordsItems = run?.Share is not null && MyInvocation.PipelinePosition < MyInvocation.PipelineLength;
+            foreach (var item in share.Select(_items, NameOf))
             {
-                WriteObject(item);
+                var name = NameOf(item);
+                if (run?.Share is not null && run.CompletedBy(name) is { } by)
+                {
+                    WriteVerbose($"Skipped {name}: execution {by} of batch '{run.BatchName}' completed it.");
+                }
+                else if (recordsItems)
+                {
+                    RunEngine(async (_, _, token) =>
+                    {
+                        await run!.CompleteItemAsync(name, _ => OnPipelineThread(() => { WriteObject(item); return true; }), token).ConfigureAwait(false);
+                        return true;
+                    });
+                }
+                else
+                {
+                    WriteObject(item);
+                }
             }
         }
         catch (BatchDbException ex)
@@ -49,4 +69,6 @@ public sealed class SelectBatchShareCommand : BatchDbCmdlet
             ThrowTerminatingError(ErrorMapper.ToErrorRecord(ex, null));
         }
     }
+
+    private static string NameOf(object item) => LanguagePrimitives.ConvertTo<string>(item) ?? string.Empty;
 }
