@@ -95,10 +95,28 @@ Invoke-BatchJob -Name $table -PartitionCount 3 -ResumeKey morning-2026-11-30 -He
         @($switched | Where-Object { $_ -like "$table share 1/3|Succeeded|*" }) | Should -HaveCount 2 -Because 'the rerun skipped the warehouse the killed run had done'
     }
 
+    It 'skips in a retried attempt the items that the failed attempt completed' {
+        $script:attempts = 0
+        $done = Invoke-BatchJob -Name "$table-retry" -PartitionCount 1 -PartitionIndex 0 -MaxAttempts 2 -RetryDelay 0 -Connection $connection -Confirm:$false -WarningAction Ignore -ScriptBlock {
+            'b', 'a', 'c' | Select-BatchShare | ForEach-Object {
+                if ($_ -eq 'b' -and $script:attempts++ -eq 0) {
+                    # A server that does not answer: ConnectionFailed, which Invoke-BatchJob retries.
+                    Connect-BatchDb -Provider $provider -Server 127.0.0.1 -Port 1 -Database none -Credential ([pscredential]::new('none', (ConvertTo-SecureString 'x' -AsPlainText -Force)))
+                }
+                "did $_"
+            }
+        }
+        $done | Should -Be @('did b', 'did c') -Because "attempt 2 skips 'a', which attempt 1 completed"
+        Invoke-TestSql $provider "SELECT c.attempt, p.attempt, p.status, c.status, c.parameters FROM $ledger c JOIN $ledger p ON p.execution_id = c.parent_id WHERE p.batch_name = '$table-retry share 0/1' ORDER BY c.execution_id" |
+            ForEach-Object { $_ -replace ' ', '' } |
+            Should -Be @('1|1|Failed|Succeeded|{"Item":"a"}', '1|1|Failed|Failed|{"Item":"b"}', '1|2|Succeeded|Succeeded|{"Item":"b"}', '1|2|Succeeded|Succeeded|{"Item":"c"}')
+    }
+
     It 'shows the shares and the whole batch in Get-BatchExecution and Get-BatchStatistic' {
         $runs = @(Get-BatchExecution -Name $table -Connection $connection | Where-Object ParentId -eq $null)
         $runs.BatchName | Sort-Object -Unique | Should -Be @("$table share 0/3", "$table share 1/3", "$table share 2/3")
         $statistics = @(Get-BatchStatistic -Name $table -Connection $connection)
+        @(Get-BatchStatistic -Name "$table-retry" -Connection $connection).BatchName | Should -Be @("$table-retry", "$table-retry share 0/1")
         $statistics.BatchName | Should -Be @($table, "$table share 0/3", "$table share 1/3", "$table share 2/3")
         $whole = $statistics[0]
         $whole.Shares | Should -Be 3
