@@ -34,9 +34,9 @@ internal sealed class BenchContext(BenchOptions options, BenchServer server, Bat
     }
 
     /// <summary>Import-WorkTable's engine path: the file into the work table, checked.</summary>
-    public Task<ImportResult> ImportAsync(string csv, IProgress<OperationProgress>? progress = null) =>
+    public Task<ImportResult> ImportAsync(string csv, IProgress<OperationProgress>? progress = null, long indexAfterLoadBytes = WorkTableOperations.IndexAfterLoadBytes) =>
         WorkTableOperations.ImportAsync(Connection,
-            new ImportRequest { Table = Server.Table, Partition = Server.Partition, WorkTable = Server.WorkTable, Path = csv },
+            new ImportRequest { Table = Server.Table, Partition = Server.Partition, WorkTable = Server.WorkTable, Path = csv, IndexAfterLoadBytes = indexAfterLoadBytes },
             progress, NullOperationLog.Instance, CancellationToken.None);
 
     /// <summary>Switch-Partition's engine path: warehouse 1's partition with its work table, under <paramref name="retry"/> or the cmdlet's defaults.</summary>

@@ -129,6 +129,16 @@ ANALYZE TABLE $Name;
     }
 }
 
+# A table's indexes, named so that a work table and the partition it stands in for compare equal: on PostgreSQL
+# 'primary|unique|column numbers', on MySQL 'name|non-unique|columns'.
+function Get-TestIndex([string] $Provider, [string] $Table) {
+    if ($Provider -eq 'PostgreSql') {
+        Invoke-TestSql $Provider "SELECT indisprimary, indisunique, indkey::text FROM pg_index WHERE indrelid = '$($Table.ToLowerInvariant())'::regclass ORDER BY 1, 2, 3"
+    } else {
+        Invoke-TestSql $Provider "SELECT INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '$Table' GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME"
+    }
+}
+
 # The partition argument the engine expects for warehouse N of a table made by New-TestStockTable.
 function Get-TestPartitionName([string] $Provider, [string] $Table, [int] $Warehouse) {
     if ($Provider -eq 'PostgreSql') { "$($Table.ToLowerInvariant())_p_s0$Warehouse" } else { "P_S0$Warehouse" }

@@ -70,6 +70,9 @@ internal abstract class BenchServer
     /// <summary>Drops and creates T_STOCK with warehouse 1 loaded from <paramref name="warehouseOneCsv"/>, and an empty work table.</summary>
     public abstract void CreateStock(string warehouseOneCsv, string otherWarehousesCsv);
 
+    /// <summary>How many indexes the work table and warehouse 1's live partition (on MariaDB, the live table) have.</summary>
+    public abstract (long Work, long Live) IndexCounts();
+
     public void DropStock() => Execute($"DROP TABLE IF EXISTS {WorkTable}; DROP TABLE IF EXISTS {Table}");
 
     public void TruncateWorkTable() => Execute($"TRUNCATE TABLE {WorkTable}");

@@ -33,6 +33,12 @@ internal sealed class MariaDbServer : BenchServer
 
     public override string WorkTable => "T_STOCK_BENCH_S01";
 
+    public override (long Work, long Live) IndexCounts() =>
+        (Indexes(WorkTable), Indexes(Table));
+
+    private long Indexes(string table) =>
+        Long($"SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}'");
+
     public override string ClientName => "mariadb";
 
     public override DbConnection CreateConnection() => new MySqlConnection(ConnectionString);

@@ -18,6 +18,9 @@ internal sealed class PostgresServer(string connectionString) : BenchServer(conn
 
     public override string WorkTable => "t_stock_bench_s01";
 
+    public override (long Work, long Live) IndexCounts() =>
+        (Long($"SELECT COUNT(*) FROM pg_index WHERE indrelid = '{WorkTable}'::regclass"), Long($"SELECT COUNT(*) FROM pg_index WHERE indrelid = '{Partition}'::regclass"));
+
     public override string ClientName => "psql";
 
     public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);

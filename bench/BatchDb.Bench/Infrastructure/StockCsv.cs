@@ -10,10 +10,10 @@ namespace BatchDb.Bench.Infrastructure;
 /// </summary>
 internal static class StockCsv
 {
-    public static string Write(string directory, IReadOnlyList<int> warehouses, int rowsEach, char version)
+    public static string Write(string directory, IReadOnlyList<int> warehouses, int rowsEach, char version, bool shuffled = false)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"t_stock_w{string.Concat(warehouses)}_{rowsEach}_v{version}.csv");
+        var path = Path.Combine(directory, $"t_stock_w{string.Concat(warehouses)}_{rowsEach}_v{version}{(shuffled ? "_shuffled" : string.Empty)}.csv");
         if (File.Exists(path))
         {
             return path;
@@ -24,7 +24,7 @@ internal static class StockCsv
         {
             foreach (var warehouse in warehouses)
             {
-                for (var i = 1; i <= rowsEach; i++)
+                foreach (var i in Items(rowsEach, shuffled))
                 {
                     writer.Write(Line(warehouse, i, version));
                     writer.Write('\n');
@@ -34,6 +34,18 @@ internal static class StockCsv
 
         File.Move(partial, path, overwrite: true);
         return path;
+    }
+
+    /// <summary>Items 1…<paramref name="count"/> in key order, or in an order shuffled the same way every time.</summary>
+    private static int[] Items(int count, bool shuffled)
+    {
+        var items = Enumerable.Range(1, count).ToArray();
+        if (shuffled)
+        {
+            new Random(20261130).Shuffle(items);
+        }
+
+        return items;
     }
 
     /// <summary>One row: the amount depends on the item and the version, the time on the version.</summary>

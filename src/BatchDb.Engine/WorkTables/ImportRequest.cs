@@ -23,4 +23,7 @@ internal sealed record ImportRequest
 
     /// <summary>Accept an empty file or one below <see cref="MinimumRowRatio"/>.</summary>
     public bool Force { get; init; }
+
+    /// <summary>From this file size on, the work table's indexes are built after the load instead of kept up to date during it.</summary>
+    public long IndexAfterLoadBytes { get; init; } = WorkTableOperations.IndexAfterLoadBytes;
 }

@@ -15,6 +15,12 @@ namespace BatchDb.Engine.WorkTables;
 internal static class WorkTableOperations
 {
     /// <summary>
+    /// From this file size on, the work table's indexes are built after the load (see docs/benchmarks.md, "Index after
+    /// load"); below it, keeping them up to date costs less than dropping and building them.
+    /// </summary>
+    internal const long IndexAfterLoadBytes = 16L << 20;
+
+    /// <summary>
     /// The work table and what it stands in for, resolved against the catalog as a load or swap would resolve them
     /// ("shop.T_STOCK_P_S01, the work table of partition P_S01 of shop.T_STOCK"), so that -WhatIf and -Confirm name
     /// real objects; fails as the operation would for a missing table or partition.
@@ -99,7 +105,15 @@ internal static class WorkTableOperations
             long rows;
             using (var loading = progress is null ? null : new LoadProgress(progress, activity, work.ToString(), file.Length))
             {
-                rows = await workTables.LoadCsvAsync(work, file, request.Format, loading, cancellationToken).ConfigureAwait(false);
+                var indexAfter = file.Length >= request.IndexAfterLoadBytes;
+                rows = await workTables.LoadThenIndexAsync(target.LiveTable, work, indexAfter,
+                    token => workTables.LoadCsvAsync(work, file, request.Format, loading, token),
+                    () =>
+                    {
+                        loading?.Dispose();
+                        progress?.Report(new OperationProgress(activity, $"Building the indexes of {work}", 60));
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
 
             log.Verbose($"Loaded {rows} rows from {request.Path} into {work} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
