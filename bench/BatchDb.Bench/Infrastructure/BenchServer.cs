@@ -70,6 +70,14 @@ internal abstract class BenchServer
     /// <summary>Drops and creates T_STOCK with warehouse 1 loaded from <paramref name="warehouseOneCsv"/>, and an empty work table.</summary>
     public abstract void CreateStock(string warehouseOneCsv, string otherWarehousesCsv);
 
+    /// <summary>The outside client as a shell command line (the password in <see cref="ClientEnvironment"/>), for pipelines.</summary>
+    public abstract string ClientShell { get; }
+
+    public abstract IReadOnlyDictionary<string, string> ClientEnvironment { get; }
+
+    /// <summary>The database as a URL with its password, as pgloader takes it.</summary>
+    public abstract string Url { get; }
+
     /// <summary>How many indexes the work table and warehouse 1's live partition (on MariaDB, the live table) have.</summary>
     public abstract (long Work, long Live) IndexCounts();
 

@@ -139,6 +139,13 @@ internal sealed class MariaDbServer : BenchServer
         return reader.Read() ? reader.GetValue(1) : throw new InvalidOperationException($"The server has no status variable {name}.");
     }
 
+    public override string ClientShell =>
+        $"mariadb --no-defaults -h {_settings.Server} -P {_settings.Port.ToString(CultureInfo.InvariantCulture)} -u {_settings.UserID} --local-infile=1 {_settings.Database}";
+
+    public override IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string> { ["MYSQL_PWD"] = _settings.Password };
+
+    public override string Url => $"mysql://{_settings.UserID}:{_settings.Password}@{_settings.Server}:{_settings.Port.ToString(CultureInfo.InvariantCulture)}/{_settings.Database}";
+
     private ExternalClient Client(string sql) => new("mariadb",
         ["--no-defaults", "-h", _settings.Server, "-P", _settings.Port.ToString(CultureInfo.InvariantCulture), "-u", _settings.UserID, "--local-infile=1", _settings.Database, "-e", sql],
         new Dictionary<string, string> { ["MYSQL_PWD"] = _settings.Password });

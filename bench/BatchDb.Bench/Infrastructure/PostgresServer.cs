@@ -88,6 +88,14 @@ internal sealed class PostgresServer(string connectionString) : BenchServer(conn
         COMMIT;
         """;
 
+    public override string ClientShell =>
+        $"psql -X -q -v ON_ERROR_STOP=1 -h {_settings.Host} -p {_settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} -U {_settings.Username} -d {_settings.Database}";
+
+    public override IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string> { ["PGPASSWORD"] = _settings.Password ?? string.Empty };
+
+    public override string Url =>
+        $"postgresql://{_settings.Username}:{_settings.Password}@{_settings.Host}:{_settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{_settings.Database}";
+
     private ExternalClient Psql(bool singleTransaction, params string[] commands)
     {
         var arguments = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", _settings.Host!, "-p", _settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", _settings.Username!, "-d", _settings.Database! };

@@ -11,12 +11,15 @@ namespace BatchDb.Engine.Dialects;
 /// </summary>
 internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarker)
 {
-    private readonly StringBuilder _line = new(256);
+    /// <summary>How many characters of rows a writer gathers before it sends them: one write per batch, not per row.</summary>
+    public const int BatchChars = 1 << 15;
 
-    /// <summary>The row as one line, ending in '\n'. The builder is reused by the next call.</summary>
-    public StringBuilder Format(object?[] values)
+    private StringBuilder _line = new();
+
+    /// <summary>Appends the row to <paramref name="lines"/> as one line ending in '\n'; values are formatted in place, without a string each.</summary>
+    public void Append(StringBuilder lines, object?[] values)
     {
-        _line.Clear();
+        _line = lines;
         for (var i = 0; i < values.Length; i++)
         {
             if (i > 0)
@@ -27,7 +30,7 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
             Append(i, values[i]);
         }
 
-        return _line.Append('\n');
+        _line.Append('\n');
     }
 
     private void Append(int column, object? value)
@@ -53,7 +56,7 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
                 AppendTimestamp(o.UtcDateTime);
                 break;
             case DateOnly d:
-                _line.Append(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                _line.Append(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd}");
                 break;
             case TimeOnly t:
                 AppendTime(t.ToTimeSpan());
@@ -62,16 +65,16 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
                 AppendTime(t);
                 break;
             case Guid g:
-                _line.Append(g.ToString("D"));
+                _line.Append(CultureInfo.InvariantCulture, $"{g:D}");
                 break;
             case double d:
-                _line.Append(d.ToString("R", CultureInfo.InvariantCulture));
+                _line.Append(CultureInfo.InvariantCulture, $"{d:R}");
                 break;
             case float f:
-                _line.Append(f.ToString("R", CultureInfo.InvariantCulture));
+                _line.Append(CultureInfo.InvariantCulture, $"{f:R}");
                 break;
             case decimal or long or int or short or sbyte or byte or ushort or uint or ulong or System.Numerics.BigInteger:
-                _line.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                _line.Append(CultureInfo.InvariantCulture, $"{value}");
                 break;
             default:
                 throw new BatchDbException(ErrorIds.NotSupported, BatchDbErrorKind.NotSupported,
@@ -84,23 +87,28 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
     private void AppendQuoted(string text)
     {
         _line.Append('"');
-        foreach (var c in text)
+        var rest = text.AsSpan();
+        for (var quote = rest.IndexOf('"'); quote >= 0; quote = rest.IndexOf('"'))
         {
-            _line.Append(c);
-            if (c == '"')
-            {
-                _line.Append('"');
-            }
+            _line.Append(rest[..(quote + 1)]).Append('"');
+            rest = rest[(quote + 1)..];
         }
 
-        _line.Append('"');
+        _line.Append(rest).Append('"');
     }
 
     // A value at midnight is written as a date alone, which a DATE column takes without a truncation warning and a timestamp reads as midnight.
-    private void AppendTimestamp(DateTime value) =>
-        _line.Append(value.TimeOfDay == TimeSpan.Zero
-            ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : value.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
+    private void AppendTimestamp(DateTime value)
+    {
+        if (value.TimeOfDay == TimeSpan.Zero)
+        {
+            _line.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd}");
+        }
+        else
+        {
+            _line.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd HH:mm:ss.ffffff}");
+        }
+    }
 
     private void AppendTime(TimeSpan value)
     {
@@ -110,7 +118,6 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
             value = value.Negate();
         }
 
-        _line.Append(((long)value.TotalHours).ToString(CultureInfo.InvariantCulture))
-            .Append(value.ToString(@"\:mm\:ss\.ffffff", CultureInfo.InvariantCulture));
+        _line.Append(CultureInfo.InvariantCulture, $@"{(long)value.TotalHours}{value:\:mm\:ss\.ffffff}");
     }
 }

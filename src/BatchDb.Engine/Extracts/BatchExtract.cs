@@ -90,30 +90,56 @@ internal static class BatchExtract
         await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            string[] bounds = from is null ? ["@p0"] : ["@p0", "@p1"];
             var replaced = (long)await target.ExecuteStatementAsync(
-                $"DELETE FROM {target.QuoteName(table)} WHERE {InWindow(target, null, mark.Target, from is null)}", cancellationToken, window).ConfigureAwait(false);
+                $"DELETE FROM {target.QuoteName(table)} WHERE {InWindow(target, null, mark.Target, bounds)}", cancellationToken, window).ConfigureAwait(false);
             var targetColumns = columns.Select(c => c.Target).Concat(request.BatchIdColumn is { } b ? [b] : []).ToList();
-            long copied;
-            await using (var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false))
+            var reported = 0L;
+            void Sent(long sent)
             {
-                copied = await writer.CopyRowsAsync(source, $"SELECT * FROM ({baseQuery}) AS batchdb_source WHERE {InWindow(source, null, mark.Source, from is null)}", window,
-                    request.BatchIdColumn is null ? [] : [stamp],
-                    sent =>
-                    {
-                        if (sent % ProgressEveryRows == 0)
-                        {
-                            progress?.Report(new OperationProgress(activity, $"{sent:N0} rows sent", -1));
-                        }
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                progress?.Report(new OperationProgress(activity, $"{copied:N0} rows sent; committing", -1));
+                if (sent - reported >= ProgressEveryRows)
+                {
+                    reported = sent;
+                    progress?.Report(new OperationProgress(activity, $"{sent:N0} rows sent", -1));
+                }
             }
+
+            // The fastest path both ends offer: the server's own COPY text between two PostgreSQL databases, its CSV from
+            // PostgreSQL into MySQL, else values read and written row by row. The first two take no parameters, so the
+            // window and the batch id go into the query as literals of the source's SQL.
+            string ExportQuery(Func<object, string> literal) =>
+                $"SELECT batchdb_source.*{(request.BatchIdColumn is null ? string.Empty : ", " + literal(stamp!))} FROM ({baseQuery}) AS batchdb_source " +
+                $"WHERE {InWindow(source, null, mark.Source, window.Select(v => literal(v!)).ToArray())}";
+            long copied;
+            CsvExport? export = null;
+            if (target is ICopyThroughSession through && source.GetType() == target.GetType())
+            {
+                copied = await through.CopyThroughAsync(source, ExportQuery(through.Literal), table, targetColumns, Sent, cancellationToken).ConfigureAwait(false);
+            }
+            else if (target is ICsvLoadSession loader && source is ICsvExportSession exporter
+                && (export = await exporter.ExportCsvAsync(ExportQuery(exporter.Literal), loader.CsvNullMarker, cancellationToken).ConfigureAwait(false)) is not null)
+            {
+                await using (export)
+                {
+                    var counter = new CsvRowCounter(export.Csv, Sent);
+                    await loader.LoadCsvAsync(table, targetColumns, counter, cancellationToken).ConfigureAwait(false);
+                    copied = counter.Rows;
+                }
+            }
+            else
+            {
+                await using var writer = await target.Require<IBulkCopySession>().BeginBulkInsertAsync(table, targetColumns, cancellationToken).ConfigureAwait(false);
+                copied = await writer.CopyRowsAsync(source, $"SELECT * FROM ({baseQuery}) AS batchdb_source WHERE {InWindow(source, null, mark.Source, bounds)}", window,
+                    request.BatchIdColumn is null ? [] : [stamp], Sent, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report(new OperationProgress(activity, $"{copied:N0} rows sent; committing", -1));
 
             if (keys.Count > 0)
             {
                 var sameKey = string.Join(" AND ", keys.Select(k => $"n.{target.QuoteIdentifier(k.Target)} = d.{target.QuoteIdentifier(k.Target)}"));
                 replaced += await target.ExecuteStatementAsync(
-                    target.Require<IBulkCopySession>().DeleteWithPartner(table, $"{sameKey} AND {InWindow(target, "n", mark.Target, from is null)} AND NOT ({InWindow(target, "d", mark.Target, from is null)})"),
+                    target.Require<IBulkCopySession>().DeleteWithPartner(table, $"{sameKey} AND {InWindow(target, "n", mark.Target, bounds)} AND NOT ({InWindow(target, "d", mark.Target, bounds)})"),
                     cancellationToken, window).ConfigureAwait(false);
             }
 
@@ -206,10 +232,10 @@ internal static class BatchExtract
             : throw new BatchDbException(ErrorIds.ColumnNotFound, BatchDbErrorKind.InvalidArgument,
                 $"The {role} {name} is not a column of {sourceName}. Its columns are: {string.Join(", ", columns.Select(c => c.Source))}.") { Target = name };
 
-    /// <summary>The window's condition with @p0 (and @p1) as its bounds; on the first copy only the upper bound.</summary>
-    private static string InWindow(DatabaseSession session, string? alias, string column, bool firstCopy)
+    /// <summary>The window's condition on its bounds (parameters or literals): the upper one alone on the first copy, else the lower and the upper.</summary>
+    private static string InWindow(DatabaseSession session, string? alias, string column, IReadOnlyList<string> bounds)
     {
         var quoted = (alias is null ? string.Empty : alias + ".") + session.QuoteIdentifier(column);
-        return firstCopy ? $"{quoted} <= @p0" : $"{quoted} > @p0 AND {quoted} <= @p1";
+        return bounds.Count == 1 ? $"{quoted} <= {bounds[0]}" : $"{quoted} > {bounds[0]} AND {quoted} <= {bounds[1]}";
     }
 }

@@ -134,14 +134,15 @@ internal abstract class DatabaseSession : IAsyncDisposable
         await using var command = CreateCommand(sql, NoTimeout, parameters);
         return await RunDriverAsync(sql, async () =>
         {
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            // Not SequentialAccess: each row arrives whole in the driver's buffer, so its values are read without a wait per field.
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var values = new object?[reader.FieldCount];
             long count = 0;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetValue(i);
+                    values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
                 }
 
                 await onRow(values, cancellationToken).ConfigureAwait(false);

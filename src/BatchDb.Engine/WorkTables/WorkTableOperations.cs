@@ -18,7 +18,7 @@ internal static class WorkTableOperations
     /// From this file size on, the work table's indexes are built after the load (see docs/benchmarks.md, "Index after
     /// load"); below it, keeping them up to date costs less than dropping and building them.
     /// </summary>
-    internal const long IndexAfterLoadBytes = 16L << 20;
+    internal const long IndexAfterLoadBytes = 1L << 20;
 
     /// <summary>
     /// The work table and what it stands in for, resolved against the catalog as a load or swap would resolve them

@@ -136,6 +136,38 @@ public sealed class ExtractTests
         Assert.Equal(["%@p1.example @p0|20"], await orders.Destination.Db.QueryAsync($"SELECT note, COUNT(*) FROM {orders.Staging} GROUP BY note"));
     }
 
+    [EngineTheory]
+    [InlineData(DatabaseProvider.PostgreSql, DatabaseProvider.MySql)]
+    [InlineData(DatabaseProvider.PostgreSql, DatabaseProvider.PostgreSql)]
+    public async Task Booleans_dates_and_times_with_a_zone_come_through_the_servers_own_export_exactly(DatabaseProvider source, DatabaseProvider destination)
+    {
+        await using var orders = await OrdersFixture.CreateAsync(source, destination);
+        var typed = orders.Source.Track("typed_" + Guid.NewGuid().ToString("N")[..10]);
+        var staging = orders.Destination.Db.Track("typed_staging_" + Guid.NewGuid().ToString("N")[..10]);
+        await orders.Source.ExecuteAsync($"""
+            CREATE TABLE {typed} (id int, flag boolean, day date, at timestamptz, midnight timestamp, note text);
+            INSERT INTO {typed} VALUES
+              (1, true, '2026-11-30', '2026-11-30 10:00:00.123456+09', '2026-11-30 00:00:00', 'NULL'),
+              (2, false, NULL, NULL, '2026-11-30 23:59:59.999999', ''),
+              (3, NULL, '2026-01-01', '2026-11-30 00:00:00+00', NULL, NULL)
+            """);
+        await orders.Destination.Db.ExecuteAsync(orders.Destination.Db.IsPostgres
+            ? $"CREATE TABLE {staging} (id int, flag boolean, day date, at timestamptz, midnight timestamp, note text, batch_id varchar(50))"
+            : $"CREATE TABLE {staging} (id INT, flag TINYINT(1), day DATE, at DATETIME(6), midnight DATETIME(6), note TEXT, batch_id VARCHAR(50)) CHARACTER SET utf8mb4");
+
+        var copied = await BatchExtract.CopyAsync(orders.Destination.Connection,
+            Request(orders) with { SourceTable = typed, Table = staging, WatermarkColumn = "id" }, 5, null, NullOperationLog.Instance, CancellationToken.None);
+
+        Assert.Equal((3L, (object)3L), (copied.RowsCopied, copied.WatermarkTo!));
+        Assert.Equal(
+            [
+                "1|True|2026-11-30 00:00:00.000000|2026-11-30 01:00:00.123456|2026-11-30 00:00:00.000000|NULL|5",
+                "2|False|∅|∅|2026-11-30 23:59:59.999999||5",
+                "3|∅|2026-01-01 00:00:00.000000|2026-11-30 00:00:00.000000|∅|∅|5",
+            ],
+            await OrdersFixture.ReadAsync(orders.Destination.Db, $"SELECT id, flag, day, at, midnight, note, batch_id FROM {staging}"));
+    }
+
     private static CopyRequest Request(OrdersFixture orders) => new()
     {
         Source = orders.Source.Connection,

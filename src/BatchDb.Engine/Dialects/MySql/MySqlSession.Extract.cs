@@ -34,6 +34,42 @@ internal sealed partial class MySqlSession
     public Task<BulkRowWriter> BeginBulkInsertAsync(QualifiedName table, IReadOnlyList<string> columns, CancellationToken cancellationToken) =>
         Task.FromResult<BulkRowWriter>(new LoadDataRowWriter(this, table, columns, cancellationToken));
 
+    public string CsvNullMarker => "NULL";
+
+    public async Task LoadCsvAsync(QualifiedName table, IReadOnlyList<string> columns, Stream csv, CancellationToken cancellationToken)
+    {
+        var loader = CsvLoader(table, columns, csv);
+        await RunAsync($"LOAD DATA LOCAL INFILE … INTO TABLE {loader.TableName}", () => loader.LoadAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await ThrowIfRowsRejectedAsync(table, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>LOAD DATA LOCAL of the CSV that <see cref="CsvRowText"/> writes (NULL unquoted as the word NULL), read from a stream.</summary>
+    private MySqlBulkLoader CsvLoader(QualifiedName table, IReadOnlyList<string> columns, Stream csv)
+    {
+        var loader = new MySqlBulkLoader(_connection)
+        {
+            TableName = $"{Quote(table)} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n'",
+            Local = true,
+            Timeout = NoTimeout,
+            SourceStream = csv,
+        };
+        loader.Columns.AddRange(columns.Select(Quote));
+        return loader;
+    }
+
+    /// <summary>With LOCAL the server cannot stop the transfer, so it turns errors (values too long, duplicate keys) into warnings: they refuse the load.</summary>
+    private async Task ThrowIfRowsRejectedAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var warnings = await QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
+        if (warnings.Count > 0)
+        {
+            var problems = warnings.Select(w => RowNumberPattern().Replace((string)w[2]!, m => $" at extracted row {m.Groups[1].Value}"));
+            throw new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
+                $"MySQL rejected rows written to {table}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}")
+            { Target = table.ToString() };
+        }
+    }
+
     public override Task UseUtcAsync(CancellationToken cancellationToken) => ExecuteAsync("SET time_zone = '+00:00'", cancellationToken);
 
     public override string QuoteIdentifier(string identifier) => Quote(identifier);
@@ -48,6 +84,7 @@ internal sealed partial class MySqlSession
         private readonly CsvRowText _text;
         private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2));
         private readonly StreamWriter _writer;
+        private readonly StringBuilder _batch = new(CsvRowText.BatchChars + 1024);
         private readonly Task<int> _loading;
         private long _rows;
 
@@ -57,14 +94,7 @@ internal sealed partial class MySqlSession
             _table = table;
             _text = new CsvRowText(columns, "NULL");
             _writer = new StreamWriter(_pipe.Writer.AsStream(), new UTF8Encoding(false), 1 << 16);
-            var loader = new MySqlBulkLoader(session._connection)
-            {
-                TableName = $"{Quote(table)} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n'",
-                Local = true,
-                Timeout = NoTimeout,
-                SourceStream = _pipe.Reader.AsStream(),
-            };
-            loader.Columns.AddRange(columns.Select(Quote));
+            var loader = session.CsvLoader(table, columns, _pipe.Reader.AsStream());
             _loading = session.RunAsync($"LOAD DATA LOCAL INFILE … INTO TABLE {loader.TableName}", () => loader.LoadAsync(cancellationToken), cancellationToken);
             // A load that ends early (a server error before it reads) must not leave the writer waiting for room.
             _ = _loading.ContinueWith(_ => _pipe.Reader.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -78,24 +108,23 @@ internal sealed partial class MySqlSession
                 throw new InvalidOperationException($"The load into {_table} ended before every row was sent.");
             }
 
-            await _writer.WriteAsync(_text.Format(values), cancellationToken).ConfigureAwait(false);
+            _text.Append(_batch, values);
             _rows++;
+            if (_batch.Length >= CsvRowText.BatchChars)
+            {
+                await _writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
+                _batch.Clear();
+            }
         }
 
         public override async Task<long> CompleteAsync(CancellationToken cancellationToken)
         {
+            await _writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
+            _batch.Clear();
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
             await _loading.ConfigureAwait(false);
-            var warnings = await _session.QueryAsync($"SHOW WARNINGS LIMIT {MaxReportedProblems}", cancellationToken).ConfigureAwait(false);
-            if (warnings.Count > 0)
-            {
-                // With LOCAL the server cannot stop the transfer, so it turns errors (values too long, duplicate keys) into warnings.
-                var problems = warnings.Select(w => RowNumberPattern().Replace((string)w[2]!, m => $" at extracted row {m.Groups[1].Value}"));
-                throw new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
-                    $"MySQL rejected rows written to {_table}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}")
-                { Target = _table.ToString() };
-            }
+            await _session.ThrowIfRowsRejectedAsync(_table, cancellationToken).ConfigureAwait(false);
 
             return _rows;
         }

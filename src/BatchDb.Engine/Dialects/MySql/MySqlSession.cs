@@ -15,7 +15,7 @@ namespace BatchDb.Engine.Dialects.MySql;
 
 /// <summary>A MySQL or MariaDB session: plumbing and catalog look-ups. Loading, definitions and the exchange are in the other parts.</summary>
 internal sealed partial class MySqlSession : DatabaseSession, ISwapSession, IWorkTableSession, IViewSwitchSession, IRangePartitionSession,
-    ILedgerSession, IUpsertSession, IBulkCopySession
+    ILedgerSession, IUpsertSession, IBulkCopySession, ICsvLoadSession
 {
     private readonly MySqlConnection _connection;
     private string _database = string.Empty;

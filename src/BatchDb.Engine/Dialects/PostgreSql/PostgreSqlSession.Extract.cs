@@ -47,14 +47,26 @@ internal sealed partial class PostgreSqlSession
     /// <summary>COPY's text stream; the server converts each field to its column's type.</summary>
     private sealed class CopyRowWriter(NpgsqlCopyTextWriter writer, CsvRowText text, QualifiedName table, string copy) : BulkRowWriter
     {
+        private readonly System.Text.StringBuilder _batch = new(CsvRowText.BatchChars + 1024);
         private long _rows;
         private bool _completed;
 
         public override async ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken)
         {
+            text.Append(_batch, values);
+            _rows++;
+            if (_batch.Length >= CsvRowText.BatchChars)
+            {
+                await SendAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task SendAsync(CancellationToken cancellationToken)
+        {
             try
             {
-                await writer.WriteAsync(text.Format(values), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
+                _batch.Clear();
             }
             catch (PostgresException ex)
             {
@@ -68,12 +80,11 @@ internal sealed partial class PostgreSqlSession
             {
                 throw PostgreSqlErrors.ConnectionLost(ex, copy);
             }
-
-            _rows++;
         }
 
         public override async Task<long> CompleteAsync(CancellationToken cancellationToken)
         {
+            await SendAsync(cancellationToken).ConfigureAwait(false);
             _completed = true;
             try
             {
