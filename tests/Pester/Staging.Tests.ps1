@@ -96,10 +96,10 @@ Describe 'Hostile and malformed arguments on <_>' -ForEach @(Get-TestEngine) {
         $failures[0].Exception.Message | Should -Match 'control characters'
     }
 
-    It 'names host and port when a PostgreSQL connection fails' -Skip:($_ -ne 'PostgreSql') {
-        $setting = Get-TestServerSetting PostgreSql
+    It 'names host and port when a connection fails' {
+        $setting = Get-TestServerSetting $provider
         $wrong = [pscredential]::new($setting.User, (ConvertTo-SecureString 'wrong-password' -AsPlainText -Force))
-        Connect-BatchDb -Provider PostgreSql -Server $setting.Server -Port $setting.Port -Database $setting.Database -Credential $wrong -ErrorVariable failures -ErrorAction SilentlyContinue |
+        Connect-BatchDb -Provider $provider -Server $setting.Server -Port $setting.Port -Database $setting.Database -Credential $wrong -ErrorVariable failures -ErrorAction SilentlyContinue |
             Should -BeNullOrEmpty
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
         $failures[0].Exception.Message | Should -Match ([regex]::Escape("($($setting.Server):$($setting.Port)/$($setting.Database))"))

@@ -5,5 +5,9 @@ internal sealed class CsvExport(Stream csv, IAsyncDisposable export) : IAsyncDis
 {
     public Stream Csv { get; } = csv;
 
-    public ValueTask DisposeAsync() => export.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Csv.DisposeAsync().ConfigureAwait(false);
+        await export.DisposeAsync().ConfigureAwait(false);
+    }
 }

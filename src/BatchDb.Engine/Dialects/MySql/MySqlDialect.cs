@@ -91,7 +91,8 @@ internal sealed class MySqlDialect : Dialect
         catch (MySqlException ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw MySqlErrors.Translate(ex, null, $"{connection.DataSource}/{connection.Database}");
+            var settings = new MySqlConnectionStringBuilder(connection.ConnectionString);
+            throw MySqlErrors.Translate(ex, null, $"{settings.Server}:{settings.Port}/{settings.Database}");
         }
         catch
         {

@@ -48,7 +48,7 @@ internal sealed partial class PostgreSqlSession : ICopyThroughSession, ICsvExpor
             using (var reader = await RunExportAsync(from, export, cancellationToken).ConfigureAwait(false))
             {
                 // Both COPY streams are used raw, as the import of a CSV file does: no characters are decoded or encoded.
-                var input = new ExportStream(reader.BaseStream, export);
+                await using var input = new ReadAheadStream(new ExportStream(reader.BaseStream, export), CopyBufferSize);
                 var output = writer.BaseStream;
                 var buffer = new byte[CopyBufferSize];
                 int read;
@@ -103,7 +103,7 @@ internal sealed partial class PostgreSqlSession : ICopyThroughSession, ICsvExpor
 
         var export = $"COPY (SELECT {string.Join(", ", values)} FROM ({query}) AS batchdb_export) TO STDOUT (FORMAT csv, NULL {Literal(nullMarker)}, FORCE_QUOTE *)";
         var copy = await RunExportAsync(connection, export, cancellationToken).ConfigureAwait(false);
-        return new CsvExport(new ExportStream(copy.BaseStream, export), copy);
+        return new CsvExport(new ReadAheadStream(new ExportStream(copy.BaseStream, export), CopyBufferSize), copy);
     }
 
     /// <summary>A column of a given type as the CSV field another engine's bulk load reads back exactly, or null for a type with no such form.</summary>
