@@ -4,32 +4,17 @@ namespace BatchDb.Engine.Extracts;
 /// Reads a CSV stream through, counting its rows as they pass: a newline outside double quotes ends a row (a quote
 /// inside a quoted value is doubled, which leaves the count of quotes even).
 /// </summary>
-internal sealed class CsvRowCounter(Stream csv, Action<long>? sent) : Stream
+internal sealed class CsvRowCounter(Stream csv, Action<long>? sent) : ReadOnlyStream
 {
     private bool _quoted;
 
     public long Rows { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Count(buffer.AsSpan(offset, csv.Read(buffer, offset, count)));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await csv.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Count(buffer.Span[..read]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Count(ReadOnlySpan<byte> read)
     {
@@ -62,14 +47,4 @@ internal sealed class CsvRowCounter(Stream csv, Action<long>? sent) : Stream
 
         return read.Length;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -4,23 +4,13 @@ namespace BatchDb.Engine.Extracts;
 /// Reads a stream one buffer ahead: while the caller writes what it was given to another server, the next buffer is
 /// already coming from the first, as the two ends of a shell pipe overlap.
 /// </summary>
-internal sealed class ReadAheadStream(Stream inner, int bufferSize) : Stream
+internal sealed class ReadAheadStream(Stream inner, int bufferSize) : ReadOnlyStream
 {
     private byte[] _ready = new byte[bufferSize];
     private byte[] _coming = new byte[bufferSize];
     private int _offset;
     private int _count;
     private Task<int>? _pending;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -45,11 +35,6 @@ internal sealed class ReadAheadStream(Stream inner, int bufferSize) : Stream
         return taken;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     /// <summary>Waits for the read still in flight, if any (its outcome no longer matters), so the owner can end the inner stream safely; the inner stream stays open.</summary>
     public override async ValueTask DisposeAsync()
     {
@@ -61,14 +46,4 @@ internal sealed class ReadAheadStream(Stream inner, int bufferSize) : Stream
 
         await base.DisposeAsync().ConfigureAwait(false);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -123,20 +123,8 @@ internal sealed partial class PostgreSqlSession : ICopyThroughSession, ICsvExpor
         $"CASE WHEN {value} = date_trunc('day', {value}) THEN to_char({value}, 'YYYY-MM-DD') ELSE to_char({value}, 'YYYY-MM-DD HH24:MI:SS.US') END";
 
     /// <summary>The export's raw bytes; a failure of the source while they are read is translated as the source's error.</summary>
-    private sealed class ExportStream(Stream export, string sql) : Stream
+    private sealed class ExportStream(Stream export, string sql) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             try
@@ -148,19 +136,6 @@ internal sealed partial class PostgreSqlSession : ICopyThroughSession, ICsvExpor
                 throw PostgreSqlErrors.Translate(ex, sql);
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static async Task<NpgsqlCopyTextReader> RunExportAsync(NpgsqlConnection from, string export, CancellationToken cancellationToken)
