@@ -11,26 +11,29 @@ namespace BatchDb.Engine.Dialects;
 /// </summary>
 internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarker)
 {
-    /// <summary>How many characters of rows a writer gathers before it sends them: one write per batch, not per row.</summary>
-    public const int BatchChars = 1 << 15;
+    // How many characters of rows a writer gathers before it sends them: one write per batch, not per row.
+    private const int BatchChars = 1 << 15;
 
-    private StringBuilder _line = new();
+    private readonly StringBuilder _batch = new(BatchChars + 1024);
 
-    /// <summary>Appends the row to <paramref name="lines"/> as one line ending in '\n'; values are formatted in place, without a string each.</summary>
-    public void Append(StringBuilder lines, object?[] values)
+    /// <summary>The rows appended since the batch was last cleared, each a line ending in '\n'.</summary>
+    public StringBuilder Batch => _batch;
+
+    /// <summary>Appends the row to <see cref="Batch"/>, its values formatted in place (no string each); true when the batch is full enough to send.</summary>
+    public bool Append(object?[] values)
     {
-        _line = lines;
         for (var i = 0; i < values.Length; i++)
         {
             if (i > 0)
             {
-                _line.Append(',');
+                _batch.Append(',');
             }
 
             Append(i, values[i]);
         }
 
-        _line.Append('\n');
+        _batch.Append('\n');
+        return _batch.Length >= BatchChars;
     }
 
     private void Append(int column, object? value)
@@ -38,7 +41,7 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
         switch (value)
         {
             case null or DBNull:
-                _line.Append(nullMarker);
+                _batch.Append(nullMarker);
                 break;
             case string s:
                 AppendQuoted(s);
@@ -47,7 +50,7 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
                 AppendQuoted(c.ToString());
                 break;
             case bool b:
-                _line.Append(b ? '1' : '0');
+                _batch.Append(b ? '1' : '0');
                 break;
             case DateTime d:
                 AppendTimestamp(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d);
@@ -56,7 +59,7 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
                 AppendTimestamp(o.UtcDateTime);
                 break;
             case DateOnly d:
-                _line.Append(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd}");
+                _batch.Append(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd}");
                 break;
             case TimeOnly t:
                 AppendTime(t.ToTimeSpan());
@@ -65,16 +68,16 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
                 AppendTime(t);
                 break;
             case Guid g:
-                _line.Append(CultureInfo.InvariantCulture, $"{g:D}");
+                _batch.Append(CultureInfo.InvariantCulture, $"{g:D}");
                 break;
             case double d:
-                _line.Append(CultureInfo.InvariantCulture, $"{d:R}");
+                _batch.Append(CultureInfo.InvariantCulture, $"{d:R}");
                 break;
             case float f:
-                _line.Append(CultureInfo.InvariantCulture, $"{f:R}");
+                _batch.Append(CultureInfo.InvariantCulture, $"{f:R}");
                 break;
             case decimal or long or int or short or sbyte or byte or ushort or uint or ulong or System.Numerics.BigInteger:
-                _line.Append(CultureInfo.InvariantCulture, $"{value}");
+                _batch.Append(CultureInfo.InvariantCulture, $"{value}");
                 break;
             default:
                 throw new BatchDbException(ErrorIds.NotSupported, BatchDbErrorKind.NotSupported,
@@ -86,15 +89,15 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
 
     private void AppendQuoted(string text)
     {
-        _line.Append('"');
+        _batch.Append('"');
         var rest = text.AsSpan();
         for (var quote = rest.IndexOf('"'); quote >= 0; quote = rest.IndexOf('"'))
         {
-            _line.Append(rest[..(quote + 1)]).Append('"');
+            _batch.Append(rest[..(quote + 1)]).Append('"');
             rest = rest[(quote + 1)..];
         }
 
-        _line.Append(rest).Append('"');
+        _batch.Append(rest).Append('"');
     }
 
     // A value at midnight is written as a date alone, which a DATE column takes without a truncation warning and a timestamp reads as midnight.
@@ -102,11 +105,11 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
     {
         if (value.TimeOfDay == TimeSpan.Zero)
         {
-            _line.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd}");
+            _batch.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd}");
         }
         else
         {
-            _line.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd HH:mm:ss.ffffff}");
+            _batch.Append(CultureInfo.InvariantCulture, $"{value:yyyy-MM-dd HH:mm:ss.ffffff}");
         }
     }
 
@@ -114,10 +117,10 @@ internal sealed class CsvRowText(IReadOnlyList<string> columns, string nullMarke
     {
         if (value < TimeSpan.Zero)
         {
-            _line.Append('-');
+            _batch.Append('-');
             value = value.Negate();
         }
 
-        _line.Append(CultureInfo.InvariantCulture, $@"{(long)value.TotalHours}{value:\:mm\:ss\.ffffff}");
+        _batch.Append(CultureInfo.InvariantCulture, $@"{(long)value.TotalHours}{value:\:mm\:ss\.ffffff}");
     }
 }

@@ -41,20 +41,22 @@ public sealed class SelectBatchShareCommand : BatchDbCmdlet
             var share = Index is { } index && Count is { } count ? new BatchShare(index, count)
                 : run?.Share ?? throw new BatchDbException(ErrorIds.InvalidArgument, BatchDbErrorKind.InvalidArgument,
                     "Select-BatchShare needs a share: run it inside Invoke-BatchJob -PartitionCount, or give both -Index and -Count.");
-            // Only work done further down this pipeline has ended when WriteObject returns; an item collected into a variable has not been done.
-            var recordsItems = run?.Share is not null && MyInvocation.PipelinePosition < MyInvocation.PipelineLength;
+            // A share's run records its items. Only work done further down this pipeline has ended when WriteObject returns;
+            // an item collected into a variable has not been done.
+            var shareRun = run?.Share is null ? null : run;
+            var recordsItems = shareRun is not null && MyInvocation.PipelinePosition < MyInvocation.PipelineLength;
             foreach (var item in share.Select(_items, NameOf))
             {
                 var name = NameOf(item);
-                if (run?.Share is not null && run.CompletedBy(name) is { } by)
+                if (shareRun?.CompletedBy(name) is { } by)
                 {
-                    WriteVerbose($"Skipped {name}: execution {by} of batch '{run.BatchName}' completed it.");
+                    WriteVerbose($"Skipped {name}: execution {by} of batch '{shareRun.BatchName}' completed it.");
                 }
                 else if (recordsItems)
                 {
                     RunEngine(async (_, _, token) =>
                     {
-                        await run!.CompleteItemAsync(name, _ => OnPipelineThread(() => { WriteObject(item); return true; }), token).ConfigureAwait(false);
+                        await shareRun!.CompleteItemAsync(name, _ => OnPipelineThread(() => { WriteObject(item); return true; }), token).ConfigureAwait(false);
                         return true;
                     });
                 }

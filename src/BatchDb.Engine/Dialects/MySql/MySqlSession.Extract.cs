@@ -84,7 +84,6 @@ internal sealed partial class MySqlSession
         private readonly CsvRowText _text;
         private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2));
         private readonly StreamWriter _writer;
-        private readonly StringBuilder _batch = new(CsvRowText.BatchChars + 1024);
         private readonly Task<int> _loading;
         private long _rows;
 
@@ -108,19 +107,22 @@ internal sealed partial class MySqlSession
                 throw new InvalidOperationException($"The load into {_table} ended before every row was sent.");
             }
 
-            _text.Append(_batch, values);
             _rows++;
-            if (_batch.Length >= CsvRowText.BatchChars)
+            if (_text.Append(values))
             {
-                await _writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
-                _batch.Clear();
+                await SendAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        private async Task SendAsync(CancellationToken cancellationToken)
+        {
+            await _writer.WriteAsync(_text.Batch, cancellationToken).ConfigureAwait(false);
+            _text.Batch.Clear();
         }
 
         public override async Task<long> CompleteAsync(CancellationToken cancellationToken)
         {
-            await _writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
-            _batch.Clear();
+            await SendAsync(cancellationToken).ConfigureAwait(false);
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
             await _loading.ConfigureAwait(false);

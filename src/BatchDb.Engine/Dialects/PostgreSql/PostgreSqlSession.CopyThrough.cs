@@ -64,11 +64,9 @@ internal sealed partial class PostgreSqlSession : ICopyThroughSession, ICsvExpor
             await writer.DisposeAsync().ConfigureAwait(false);
             return rows;
         }
-        catch (PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+        catch (PostgresException ex)
         {
-            throw new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
-                $"PostgreSQL rejected a row written to {table} ({ex.Where?.Replace("line", "extracted row", StringComparison.Ordinal)}): {ex.MessageText}", ex, import)
-            { Target = table.ToString() };
+            throw RejectedRow(ex, table, import);
         }
         catch (NpgsqlException ex)
         {

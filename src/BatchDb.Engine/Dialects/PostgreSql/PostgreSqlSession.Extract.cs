@@ -44,18 +44,24 @@ internal sealed partial class PostgreSqlSession
     public string DeleteWithPartner(QualifiedName table, string condition) =>
         $"DELETE FROM {Quote(table)} AS d USING {Quote(table)} AS n WHERE {condition}";
 
+    /// <summary>A COPY into a staging table failed: a data or constraint error names the row (COPY's "line" is the row sent) and column; others translate as usual.</summary>
+    private static BatchDbException RejectedRow(PostgresException ex, QualifiedName table, string copy) =>
+        ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal)
+            ? new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
+                $"PostgreSQL rejected a row written to {table} ({ex.Where?.Replace("line", "extracted row", StringComparison.Ordinal)}): {ex.MessageText}", ex, copy)
+            { Target = table.ToString() }
+            : PostgreSqlErrors.Translate(ex, copy, table.ToString());
+
     /// <summary>COPY's text stream; the server converts each field to its column's type.</summary>
     private sealed class CopyRowWriter(NpgsqlCopyTextWriter writer, CsvRowText text, QualifiedName table, string copy) : BulkRowWriter
     {
-        private readonly System.Text.StringBuilder _batch = new(CsvRowText.BatchChars + 1024);
         private long _rows;
         private bool _completed;
 
         public override async ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken)
         {
-            text.Append(_batch, values);
             _rows++;
-            if (_batch.Length >= CsvRowText.BatchChars)
+            if (text.Append(values))
             {
                 await SendAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -65,12 +71,12 @@ internal sealed partial class PostgreSqlSession
         {
             try
             {
-                await writer.WriteAsync(_batch, cancellationToken).ConfigureAwait(false);
-                _batch.Clear();
+                await writer.WriteAsync(text.Batch, cancellationToken).ConfigureAwait(false);
+                text.Batch.Clear();
             }
             catch (PostgresException ex)
             {
-                throw Rejected(ex);
+                throw RejectedRow(ex, table, copy);
             }
             catch (NpgsqlException ex)
             {
@@ -92,18 +98,11 @@ internal sealed partial class PostgreSqlSession
             }
             catch (PostgresException ex)
             {
-                throw Rejected(ex);
+                throw RejectedRow(ex, table, copy);
             }
 
             return _rows;
         }
-
-        /// <summary>A data or constraint error names the row (COPY's "line" is the row sent) and column; others translate as usual.</summary>
-        private Exception Rejected(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal)
-            ? new BatchDbException(ErrorIds.RowsRejected, BatchDbErrorKind.InvalidData,
-                $"PostgreSQL rejected a row written to {table} ({ex.Where?.Replace("line", "extracted row", StringComparison.Ordinal)}): {ex.MessageText}", ex, copy)
-            { Target = table.ToString() }
-            : PostgreSqlErrors.Translate(ex, copy, table.ToString());
 
         public override async ValueTask DisposeAsync()
         {
