@@ -523,8 +523,13 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
     }
 
     'New-MonthlyPartition' = New-DocFixture -Setup { param($provider) Initialize-BatchDatabase $provider } -Prelude "$connectBatch`n$initializeLedger" -Checks @{
-        1 = { param($r, $p, $s) $r.Output.From | Should -Be @([datetime]'2027-01-01', [datetime]'2027-02-01'); Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount 16 }
-        2 = { param($r, $p, $s) $r.Output | Should -BeNullOrEmpty; Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount 16 }
+        1 = {
+            param($r, $p, $s)
+            $added = @(Get-PremadeMonth 3)
+            $r.Output.From | Should -Be $added
+            Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount (@(Get-StagingMonth).Count + $added.Count)
+        }
+        2 = { param($r, $p, $s) $r.Output | Should -BeNullOrEmpty; Get-SessionValue $s 'Get-MonthlyPartition staging_orders' | Should -HaveCount (@(Get-StagingMonth).Count + @(Get-PremadeMonth 3).Count) }
         3 = {
             param($r, $p)
             Batch $p "SELECT cron_expression FROM $(Get-LedgerTable $p batch_schedule) WHERE batch_name = 'staging-premake'" | Should -Be '0 3 1 * *'
@@ -550,7 +555,12 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
             Get-SessionValue $s (Expand-Placeholder "$connectBatch`n$initializeLedger" PostgreSql) | Out-Null
         }
     } -Checks @{
-        1 = { param($r, $p, $s) (Get-SessionValue $s 'Get-MonthlyPartition staging_orders').To | Should -Be @(9..13 | ForEach-Object { [datetime]::new(2026, 1, 1).AddMonths($_ - 1) }) }
+        1 = {
+            param($r, $p, $s)
+            # -RetentionMonths 3 keeps this month's partition and the three before it (and every later one).
+            $kept = [datetime]::new([datetime]::Today.Year, [datetime]::Today.Month, 1).AddMonths(-3)
+            (Get-SessionValue $s 'Get-MonthlyPartition staging_orders').To | Should -Be @(Get-StagingMonth | Where-Object { $_ -ge $kept } | ForEach-Object { $_.AddMonths(1) })
+        }
         2 = {
             param($r, $p, $s)
             foreach ($name in 'staging_orders_2025_11', 'staging_orders_2025_12') { Get-Content (Join-Path (Get-SessionValue $s '$PWD.Path') "$name.sql") -Raw | Should -Match "CREATE TABLE batch\.$name" }

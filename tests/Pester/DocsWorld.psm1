@@ -69,6 +69,14 @@ ANALYZE TABLE T_STOCK, T_ITEM;
 # Monthly partitions of staging_orders: November 2025 through December 2026.
 function Get-StagingMonth { 0..13 | ForEach-Object { [datetime]::new(2025, 11, 1).AddMonths($_) } }
 
+# The months New-MonthlyPartition -Premake N adds today to the staging months (this month and the N after it, those
+# past the last staging month), so that the examples' checks hold whatever the date is.
+function Get-PremadeMonth([int] $Premake) {
+    $thisMonth = [datetime]::new([datetime]::Today.Year, [datetime]::Today.Month, 1)
+    $last = (Get-StagingMonth)[-1]
+    0..$Premake | ForEach-Object { $thisMonth.AddMonths($_) } | Where-Object { $_ -gt $last }
+}
+
 function Initialize-BatchDatabase([string] $Provider) {
     New-TestDatabase $Provider batch
     $months = Get-StagingMonth
@@ -132,4 +140,4 @@ function New-ExampleFolder([string] $Path) {
     $Path
 }
 
-Export-ModuleMember -Function Initialize-ShopDatabase, Initialize-BatchDatabase, New-ExampleFolder, Get-StagingMonth
+Export-ModuleMember -Function Initialize-ShopDatabase, Initialize-BatchDatabase, New-ExampleFolder, Get-StagingMonth, Get-PremadeMonth
