@@ -100,6 +100,14 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Runs an engine operation that returns nothing, pumping its messages on this thread until it ends.</summary>
+    private protected void RunEngine(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task> operation) =>
+        RunEngine(async (progress, log, token) =>
+        {
+            await operation(progress, log, token).ConfigureAwait(false);
+            return true;
+        });
+
     /// <summary>From inside a <see cref="RunEngine{T}"/> operation: runs <paramref name="work"/> on the pipeline thread (where script blocks must run).</summary>
     protected Task<T> OnPipelineThread<T>(Func<T> work)
     {

@@ -35,6 +35,12 @@ internal interface ISwapSession
     /// <summary>Work after a committed exchange that must not run while readers are held (statistics, constraints).</summary>
     Task AfterExchangeAsync(PartitionInfo partition, QualifiedName workTable, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Refreshes the statistics of a partitioned table as a whole after partitions were exchanged, where the server
+    /// keeps them apart from its partitions' and never refreshes them itself (PostgreSQL).
+    /// </summary>
+    Task AnalyzePartitionedTableAsync(QualifiedName table, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Swaps two tables' names atomically; false when the lock wait ran out (nothing changed).</summary>
     Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 using BatchDb.Engine.Connections;
 using BatchDb.Engine.Diagnostics;
 using BatchDb.Engine.Errors;
+using BatchDb.Engine.Naming;
 
 namespace BatchDb.Engine.Switching;
 
@@ -25,7 +26,19 @@ internal static class PartitionSwitcher
             log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"Exchanged partition {partition.Name} of {target.Table} with {target.WorkTable} in {outcome.Duration.TotalMilliseconds:F0} ms (attempt {outcome.Attempts}).");
         await swaps.AfterExchangeAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
+        if (request.AnalyzeTable)
+        {
+            await swaps.AnalyzePartitionedTableAsync(target.Table, cancellationToken).ConfigureAwait(false);
+        }
+
         return new SwitchPartitionResult(connection, target.Table.ToString(), partition.Name, target.WorkTable.ToString(), outcome.Attempts,
             outcome.LockWait, outcome.Duration, LiveRows: workRows, WorkTableRows: liveRows, DateTimeOffset.Now);
+    }
+
+    /// <summary>The statistics of a partitioned table whose partitions were switched with <see cref="SwitchPartitionRequest.AnalyzeTable"/> false.</summary>
+    public static async Task AnalyzeTableAsync(BatchDbConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await session.Require<ISwapSession>().AnalyzePartitionedTableAsync(QualifiedName.Parse(table), cancellationToken).ConfigureAwait(false);
     }
 }

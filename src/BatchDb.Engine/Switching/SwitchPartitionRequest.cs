@@ -20,4 +20,10 @@ internal sealed record SwitchPartitionRequest
     /// unless <see cref="Force"/>: the same check a completed import makes, so a short or hand-filled table cannot go live.
     /// </summary>
     public double MinimumRowRatio { get; init; } = 0.5;
+
+    /// <summary>
+    /// Refresh the statistics of the whole partitioned table after the swap; false when the caller switches several
+    /// partitions and refreshes them once at the end (<see cref="PartitionSwitcher.AnalyzeTableAsync"/>).
+    /// </summary>
+    public bool AnalyzeTable { get; init; } = true;
 }

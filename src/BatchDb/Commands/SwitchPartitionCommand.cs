@@ -2,12 +2,16 @@ using System.Management.Automation;
 using BatchDb.Engine.Switching;
 using BatchDb.Engine.WorkTables;
 using BatchDb.Completion;
+using BatchDb.Engine.Connections;
+using BatchDb.Engine.Errors;
+using BatchDb.Internal;
 
 namespace BatchDb.Commands;
 
 /// <summary>
 /// Switch-Partition: swaps a loaded work table with the live partition in one metadata step, waiting
-/// briefly for the lock and retrying with backoff; run again to swap back.
+/// briefly for the lock and retrying with backoff; run again to swap back. The statistics of the whole
+/// partitioned table are refreshed once, after the last partition of the pipeline.
 /// </summary>
 [Cmdlet(VerbsCommon.Switch, "Partition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(SwitchPartitionResult))]
@@ -26,6 +30,8 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
     [ValidateRange(0.0, 1.0)]
     public double MinimumRowRatio { get; set; } = 0.5;
 
+    private readonly List<(BatchDbConnection Connection, string Table)> _switched = [];
+
     protected override void ProcessRecordCore()
     {
         var connection = ResolveConnection();
@@ -35,9 +41,34 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
             return;
         }
 
-        var request = new SwitchPartitionRequest { Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, MinimumRowRatio = MinimumRowRatio, Retry = RetryPolicy };
-        WriteObject(RunRecorded(connection, $"{Table} {Partition}",
+        var request = new SwitchPartitionRequest
+        {
+            Table = Table, Partition = Partition, WorkTable = WorkTable, Force = Force, MinimumRowRatio = MinimumRowRatio, Retry = RetryPolicy, AnalyzeTable = false,
+        };
+        var result = RunRecorded(connection, $"{Table} {Partition}",
             new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent },
-            countsTowardRun: false, (_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows));
+            countsTowardRun: false, (_, log, token) => PartitionSwitcher.SwitchAsync(connection, request, log, token), r => r.LiveRows);
+        if (!_switched.Contains((connection, result.Table)))
+        {
+            _switched.Add((connection, result.Table));
+        }
+
+        WriteObject(result);
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var (connection, table) in _switched)
+        {
+            WriteVerbose($"Refreshing the statistics of {table} on {connection}.");
+            try
+            {
+                RunEngine((_, _, token) => PartitionSwitcher.AnalyzeTableAsync(connection, table, token));
+            }
+            catch (BatchDbException ex)
+            {
+                WriteError(ErrorMapper.ToErrorRecord(ex, null));
+            }
+        }
     }
 }

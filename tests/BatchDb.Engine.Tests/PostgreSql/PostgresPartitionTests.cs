@@ -92,6 +92,48 @@ public sealed class PostgresPartitionTests
     }
 
     [PostgresFact]
+    public async Task A_switch_queues_behind_a_concurrent_detach_instead_of_deadlocking_with_it()
+    {
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.PostgreSql);
+        stock.Track(stock.WorkTable);
+        await ImportAsync(stock, VersionTwoOfWarehouseOne());
+
+        // Another switch's DETACH locks the parent, then the partition; the switch reading the catalog meanwhile must
+        // take them in the same order, or PostgreSQL ends one of the two with "deadlock detected" after deadlock_timeout.
+        // A change to the partition drops the partition bound that sessions cached, so the switch reads it again.
+        await stock.ExecuteAsync($"ALTER TABLE {stock.Partition()} SET (fillfactor = 100)");
+        await using var detach = await stock.OpenAsync();
+        await StockTable.ExecuteOnAsync(detach, $"BEGIN; LOCK TABLE ONLY {stock.Name} IN ACCESS EXCLUSIVE MODE");
+        var switching = SwitchAsync(stock, new LockRetryPolicy { LockWaitTimeout = TimeSpan.FromSeconds(30) });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await StockTable.ExecuteOnAsync(detach, $"LOCK TABLE {stock.Partition()} IN ACCESS EXCLUSIVE MODE");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await StockTable.ExecuteOnAsync(detach, "COMMIT");
+
+        var switched = await switching;
+        Assert.Equal(10, switched.LiveRows);
+        Assert.Equal(["10|2"], await stock.QueryAsync($"SELECT count(*), max(ver_id) FROM {stock.Partition()}"));
+    }
+
+    [PostgresFact]
+    public async Task Switches_that_leave_the_statistics_to_the_caller_analyze_the_table_once_at_the_end()
+    {
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.PostgreSql);
+        stock.Track(stock.WorkTable);
+        await ImportAsync(stock, VersionTwoOfWarehouseOne());
+        var versions = $"SELECT most_common_vals::text FROM pg_stats WHERE tablename = '{stock.Name}' AND inherited AND attname = 'ver_id'";
+        Assert.Equal(["{1}"], await stock.QueryAsync(versions));
+
+        await PartitionSwitcher.SwitchAsync(stock.Connection,
+            new SwitchPartitionRequest { Table = stock.Name, Partition = stock.Partition(), WorkTable = stock.WorkTable, AnalyzeTable = false },
+            NullOperationLog.Instance, CancellationToken.None);
+        Assert.Equal(["{1}"], await stock.QueryAsync(versions));
+
+        await PartitionSwitcher.AnalyzeTableAsync(stock.Connection, $"public.{stock.Name}", CancellationToken.None);
+        Assert.Equal(["{1,2}"], await stock.QueryAsync(versions));
+    }
+
+    [PostgresFact]
     public async Task A_work_table_with_another_type_a_missing_index_or_an_extra_column_is_explained_by_the_preflight()
     {
         await using var stock = await StockTable.CreateAsync(DatabaseProvider.PostgreSql);
@@ -154,6 +196,9 @@ public sealed class PostgresPartitionTests
             await db.ExecuteAsync($"DROP SCHEMA {schema} CASCADE");
         }
     }
+
+    private static string VersionTwoOfWarehouseOne() =>
+        TestData.WriteCsv(File.ReadAllText(TestData.Path("T_STOCK_S01.csv")).Replace("\"1\",\"2015", "\"2\",\"2015", StringComparison.Ordinal));
 
     private static async Task<BatchDbException> ImportFailsAsync(string csv, string errorId, Csv.CsvFormat? format = null, double minimumRowRatio = 0.5)
     {

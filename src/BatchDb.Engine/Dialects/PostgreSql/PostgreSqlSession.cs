@@ -79,7 +79,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, str
                 $"The table {table} is not partitioned; use Switch-Table to swap whole tables.") { Target = table.ToString() };
         }
 
-        var rows = await QueryAsync(
+        var rows = await WithParentLockedAsync(table, () => QueryAsync(
             """
             SELECT n.nspname, c.relname, c.relkind::text, pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid),
                    pt.partstrat::text, pg_get_partkeydef(pt.partrelid)
@@ -90,7 +90,7 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, str
             WHERE i.inhparent = to_regclass(@p0)
             ORDER BY c.relname
             """,
-            cancellationToken, Quote(table)).ConfigureAwait(false);
+            cancellationToken, Quote(table)), cancellationToken).ConfigureAwait(false);
         var row = rows.Find(r => (string)r[1]! == partition) ?? rows.Find(r => (string)r[1]! == Fold(partition));
         if (row is null)
         {
@@ -117,6 +117,34 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, str
         var expression = keyDefinition[(keyDefinition.IndexOf('(', StringComparison.Ordinal) + 1)..keyDefinition.LastIndexOf(')')];
         return new PartitionInfo(table, name, method, expression, (string)row[3]!, row[4] as string,
             QualifiedName.Parse($"{row[0]}.{name}"));
+    }
+
+    /// <summary>
+    /// Runs a catalog query that opens the partitions (pg_get_partition_constraintdef locks each partition, then
+    /// the parent) with the parent locked first, as DETACH and ATTACH lock them: the other order deadlocks with a
+    /// concurrent switch of another partition.
+    /// </summary>
+    private async Task<T> WithParentLockedAsync<T>(QualifiedName table, Func<Task<T>> query, CancellationToken cancellationToken)
+    {
+        if (Transaction is not null)
+        {
+            await ExecuteAsync($"LOCK TABLE {Quote(table)} IN ACCESS SHARE MODE", cancellationToken).ConfigureAwait(false);
+            return await query().ConfigureAwait(false);
+        }
+
+        await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync($"LOCK TABLE {Quote(table)} IN ACCESS SHARE MODE", cancellationToken).ConfigureAwait(false);
+            var result = await query().ConfigureAwait(false);
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch
+        {
+            await RollBackQuietlyAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async Task CreateWorkTableAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken)
