@@ -10,7 +10,7 @@ internal sealed record BenchOptions
           --sizes 100000,1000000   rows in the switched partition (default 100000,1000000)
           --large                  add 10,000,000 rows to the sizes
           --runs N                 runs per measurement; the report shows medians (default 5, at least 5 for a report)
-          --only load,index,swap,blocked,naive,cdc,extract   scenarios to run (default all; cdc needs the PostgreSQL server, extract both)
+          --only load,index,swap,blocked,naive,burst,cdc,extract   scenarios to run (default all; cdc needs the PostgreSQL server, extract both)
           --engines postgres,mariadb       engines to run (default both)
           --report PATH            where the markdown report goes (default docs/benchmarks.md)
           --work-dir PATH          where CSV files are written (default a folder under /tmp)
@@ -21,7 +21,7 @@ internal sealed record BenchOptions
 
     public int Runs { get; init; } = 5;
 
-    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "load", "index", "swap", "blocked", "naive", "cdc", "extract" };
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "load", "index", "swap", "blocked", "naive", "burst", "cdc", "extract" };
 
     public IReadOnlySet<string> Engines { get; init; } = new HashSet<string> { "postgres", "mariadb" };
 

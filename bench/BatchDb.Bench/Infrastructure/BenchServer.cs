@@ -83,6 +83,9 @@ internal abstract class BenchServer
 
     public void DropStock() => Execute($"DROP TABLE IF EXISTS {WorkTable}; DROP TABLE IF EXISTS {Table}");
 
+    public void DropBurstStock(int warehouses) =>
+        Execute(string.Concat(Enumerable.Range(1, warehouses).Select(w => $"DROP TABLE IF EXISTS {BurstWorkTable(w)}; ")) + $"DROP TABLE IF EXISTS {BurstTable}");
+
     public void TruncateWorkTable() => Execute($"TRUNCATE TABLE {WorkTable}");
 
     /// <summary>The rows of warehouse 1 in the live table, and their versions.</summary>
@@ -133,6 +136,40 @@ internal abstract class BenchServer
 
     /// <summary>The swap as a naive script writes it: no lock timeout, so it waits as long as any query holds the table.</summary>
     public abstract string UnboundedSwapSql();
+
+    /// <summary>The table of the morning burst: warehouses 1…N, each in its own partition with its own work table.</summary>
+    public abstract string BurstTable { get; }
+
+    public abstract string BurstPartition(int warehouse);
+
+    public string BurstWorkTable(int warehouse) => string.Create(CultureInfo.InvariantCulture, $"{BurstTable}_{(Provider == DatabaseProvider.PostgreSql ? 's' : 'S')}{warehouse:D2}");
+
+    /// <summary>Drops and creates the burst table with <paramref name="warehouses"/> partitions, loaded from <paramref name="csv"/>.</summary>
+    public abstract void CreateBurstStock(int warehouses, string csv);
+
+    /// <summary>The hand-written burst script in bench/burst for this engine, which takes the client's command line in BENCH_CLIENT.</summary>
+    public abstract string BurstScript { get; }
+
+    /// <summary>Each warehouse of the burst table: its rows and versions.</summary>
+    public IReadOnlyList<(int Warehouse, long Rows, string Versions)> BurstState()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT STOCKHOUSE_ID, COUNT(*), MIN(VER_ID), MAX(VER_ID) FROM {BurstTable} GROUP BY STOCKHOUSE_ID ORDER BY STOCKHOUSE_ID";
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        var state = new List<(int, long, string)>();
+        while (reader.Read())
+        {
+            var (low, high) = (reader.GetString(2), reader.GetString(3));
+            state.Add((Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), low == high ? low : $"{low}…{high}"));
+        }
+
+        return state;
+    }
+
+    public string BurstReaderSql(int warehouse, int firstItem, int count) => string.Create(CultureInfo.InvariantCulture,
+        $"SELECT VER_ID FROM {BurstTable} WHERE STOCKHOUSE_ID = {warehouse} AND ITEM_ID BETWEEN '{firstItem:D10}' AND '{firstItem + count - 1:D10}'");
 
     /// <summary>A reader's query: the rows of <paramref name="count"/> consecutive items of warehouse 1.</summary>
     public string ReaderSql(int firstItem, int count) => string.Create(CultureInfo.InvariantCulture,

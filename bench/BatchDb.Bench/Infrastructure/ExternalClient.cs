@@ -5,7 +5,10 @@ namespace BatchDb.Bench.Infrastructure;
 /// <summary>An outside program (psql, the mariadb client) run to completion and timed from start to exit.</summary>
 internal sealed record ExternalClient(string Program, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
 {
-    public TimeSpan Run()
+    public TimeSpan Run() => RunWithOutput().Elapsed;
+
+    /// <summary>Runs the program to completion; its time from start to exit and what it wrote to standard output.</summary>
+    public (TimeSpan Elapsed, string Output) RunWithOutput()
     {
         var start = new ProcessStartInfo(Program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in Arguments)
@@ -29,7 +32,7 @@ internal sealed record ExternalClient(string Program, IReadOnlyList<string> Argu
             throw new InvalidOperationException($"{Program} exited with {process.ExitCode}: {errors.Result.Trim()} {output.Result.Trim()}");
         }
 
-        return stopwatch.Elapsed;
+        return (stopwatch.Elapsed, output.Result);
     }
 
     /// <summary>The command as a reader of the report could type it (passwords come from the environment).</summary>

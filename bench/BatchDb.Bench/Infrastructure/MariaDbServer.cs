@@ -59,6 +59,25 @@ internal sealed class MariaDbServer : BenchServer
         Execute($"ANALYZE TABLE {Table}");
     }
 
+    public override string BurstTable => "T_STOCK_BURST";
+
+    public override string BurstPartition(int warehouse) => string.Create(CultureInfo.InvariantCulture, $"P_S{warehouse:D2}");
+
+    public override string BurstScript => "bench/burst/hand-mariadb.sh";
+
+    public override void CreateBurstStock(int warehouses, string csv)
+    {
+        DropBurstStock(warehouses);
+        Execute($"""
+            CREATE TABLE {BurstTable} (STOCKHOUSE_ID INT, ITEM_ID CHAR(10), AMOUNT INT, VER_ID CHAR(1), UPD_DTTM DATETIME)
+            PARTITION BY LIST(STOCKHOUSE_ID) ({string.Join(", ", Enumerable.Range(1, warehouses).Select(w => $"PARTITION {BurstPartition(w)} VALUES IN ({w})"))});
+            CREATE INDEX IDX_NO1 ON {BurstTable} (STOCKHOUSE_ID, ITEM_ID);
+            ALTER TABLE {BurstTable} ADD CONSTRAINT PK_NO1 PRIMARY KEY(STOCKHOUSE_ID, ITEM_ID);
+            """);
+        ClientLoad(BurstTable, csv).Run();
+        Execute($"ANALYZE TABLE {BurstTable}");
+    }
+
     public override ExternalClient ClientLoad(string table, string csv) => Client(LoadData(table, csv));
 
     public override ExternalClient DeleteAndInsert(string csv) =>

@@ -40,6 +40,26 @@ internal sealed class PostgresServer(string connectionString) : BenchServer(conn
         Execute($"VACUUM ANALYZE {Table}");
     }
 
+    public override string BurstTable => "t_stock_burst";
+
+    public override string BurstPartition(int warehouse) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{BurstTable}_p_s{warehouse:D2}");
+
+    public override string BurstScript => "bench/burst/hand-postgres.sh";
+
+    public override void CreateBurstStock(int warehouses, string csv)
+    {
+        DropBurstStock(warehouses);
+        Execute($"""
+            CREATE TABLE {BurstTable} (stockhouse_id int, item_id char(10), amount int, ver_id char(1), upd_dttm timestamp)
+              PARTITION BY LIST (stockhouse_id);
+            {string.Concat(Enumerable.Range(1, warehouses).Select(w => $"CREATE TABLE {BurstPartition(w)} PARTITION OF {BurstTable} FOR VALUES IN ({w});"))}
+            CREATE INDEX {BurstTable}_idx_no1 ON {BurstTable} (stockhouse_id, item_id);
+            ALTER TABLE {BurstTable} ADD CONSTRAINT {BurstTable}_pk_no1 PRIMARY KEY (stockhouse_id, item_id);
+            """);
+        ClientLoad(BurstTable, csv).Run();
+        Execute($"VACUUM ANALYZE {BurstTable}");
+    }
+
     public override ExternalClient ClientLoad(string table, string csv) => Psql(false, $"\\copy {table} FROM '{csv}' CSV");
 
     public override ExternalClient DeleteAndInsert(string csv) =>

@@ -6,7 +6,8 @@ namespace BatchDb.Bench.Measurement;
 
 /// <summary>
 /// A live service's readers: <c>clients</c> sessions, each on its own thread, querying 10 consecutive items of
-/// warehouse 1 at a fixed schedule that adds up to <c>queriesPerSecond</c>. Every read must return 10 rows of one version.
+/// warehouse 1 (or of any of the first <c>warehouses</c> of the burst table) at a fixed schedule that adds up to
+/// <c>queriesPerSecond</c>. Every read must return 10 rows of one version.
 /// </summary>
 internal sealed class ReaderLoad
 {
@@ -16,6 +17,7 @@ internal sealed class ReaderLoad
     private readonly int _clients;
     private readonly TimeSpan _interval;
     private readonly int _items;
+    private readonly int _warehouses;
     private readonly List<Thread> _threads = [];
     private readonly List<double> _latencies = [];
     private readonly HashSet<string> _versions = [];
@@ -24,12 +26,14 @@ internal sealed class ReaderLoad
     private long _stopAfterTicks = long.MaxValue;
     private int _reads, _errors, _emptyOrPartial, _mixed;
 
-    public ReaderLoad(BenchServer server, int clients, int queriesPerSecond, int items)
+    /// <param name="warehouses">0 for warehouse 1 of the stock table; else the readers pick any of the burst table's first <paramref name="warehouses"/>.</param>
+    public ReaderLoad(BenchServer server, int clients, int queriesPerSecond, int items, int warehouses = 0)
     {
         _server = server;
         _clients = clients;
         _interval = TimeSpan.FromSeconds((double)clients / queriesPerSecond);
         _items = items;
+        _warehouses = warehouses;
     }
 
     public void Start()
@@ -96,7 +100,7 @@ internal sealed class ReaderLoad
                 {
                     connection ??= _server.Open();
                     using var command = connection.CreateCommand();
-                    command.CommandText = _server.ReaderSql(first, RowsPerRead);
+                    command.CommandText = _warehouses == 0 ? _server.ReaderSql(first, RowsPerRead) : _server.BurstReaderSql(random.Next(1, _warehouses + 1), first, RowsPerRead);
                     command.CommandTimeout = 0;
                     using var reader = command.ExecuteReader();
                     while (reader.Read())

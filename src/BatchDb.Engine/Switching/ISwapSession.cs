@@ -26,6 +26,12 @@ internal interface ISwapSession
     Task<IReadOnlyList<DefinitionDifference>> CompareDefinitionsAsync(QualifiedName table, PartitionInfo? partition, QualifiedName workTable, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the exchange itself scans the work table and refuses rows outside the partition (MariaDB before 11.4
+    /// has no WITHOUT VALIDATION): the switch then leaves that check to it, and names the rows only if it refuses.
+    /// </summary>
+    bool ExchangeChecksRows(PartitionInfo partition) => false;
+
+    /// <summary>
     /// Swaps the partition and the work table, waiting at most <paramref name="lockWait"/> for the lock.
     /// Returns false when the lock wait ran out (nothing changed). <paramref name="rowsAlreadyValidated"/> lets
     /// the server skip its own row scan where it can.

@@ -18,12 +18,28 @@ internal static class PartitionSwitcher
         var partition = target.Partition!;
         var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, request.MinimumRowRatio, cancellationToken).ConfigureAwait(false);
 
-        await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+        var exchangeChecksRows = swaps.ExchangeChecksRows(partition);
+        if (!exchangeChecksRows)
+        {
+            await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
         await swaps.ConstrainToPartitionAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
 
-        var outcome = await LockBoundRetry.RunAsync(session, request.Retry, target.Table, $"The switch of partition {partition.Name} of {target.Table}",
-            lockWait => swaps.ExchangePartitionAsync(partition, target.WorkTable, lockWait, rowsAlreadyValidated: partition.InsidePredicate is not null, cancellationToken),
-            log, cancellationToken).ConfigureAwait(false);
+        LockBoundRetry.Outcome outcome;
+        try
+        {
+            outcome = await LockBoundRetry.RunAsync(session, request.Retry, target.Table, $"The switch of partition {partition.Name} of {target.Table}",
+                lockWait => swaps.ExchangePartitionAsync(partition, target.WorkTable, lockWait, rowsAlreadyValidated: !exchangeChecksRows && partition.InsidePredicate is not null, cancellationToken),
+                log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchDbException refused) when (exchangeChecksRows && refused.ErrorId == ErrorIds.RowsOutsidePartition)
+        {
+            // The server refused a row and changed nothing; name the rows as the check before the lock would have.
+            await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
         log.Verbose($"Exchanged partition {partition.Name} of {target.Table} with {target.WorkTable} in {outcome.Duration.TotalMilliseconds:F0} ms (attempt {outcome.Attempts}).");
         await swaps.AfterExchangeAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
         if (request.AnalyzeTable)

@@ -13,6 +13,27 @@ namespace BatchDb.Engine.Tests.MySql;
 public sealed class SwitchPartitionTests
 {
     [MySqlFact]
+    public async Task A_row_of_another_warehouse_added_after_the_import_is_named_and_nothing_changes()
+    {
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
+        var work = stock.Track(stock.WorkTable);
+        await WorkTableOperations.ImportAsync(stock.Connection,
+            new ImportRequest { Table = stock.Name, Partition = "P_S01", WorkTable = work, Path = TestData.Path("T_STOCK_S01.csv") },
+            null, NullOperationLog.Instance, CancellationToken.None);
+        await stock.ExecuteAsync($"INSERT INTO `{work}` VALUES (2, 'BY-HAND', 1, '2', NOW())");
+        var before = await stock.AllRowsAsync();
+
+        // MariaDB before 11.4 validates the exchange itself; the refusal is explained with the rows, as BatchDb's own check would.
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => SwitchAsync(stock, new LockRetryPolicy()));
+
+        Assert.Equal(ErrorIds.RowsOutsidePartition, error.ErrorId);
+        Assert.Contains("1 row(s) do not belong in partition P_S01", error.Message);
+        Assert.Contains("STOCKHOUSE_ID 2, ITEM_ID BY-HAND", error.Message);
+        Assert.Equal(before, await stock.AllRowsAsync());
+        Assert.Equal(11, (await stock.AllRowsAsync(work)).Count);
+    }
+
+    [MySqlFact]
     public async Task A_work_table_with_another_index_name_is_explained_by_the_preflight()
     {
         await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);

@@ -9,6 +9,7 @@ internal static class MySqlErrors
     // Server codes MySqlErrorCode does not name.
     public const int PartitionExchangePartitionedTable = 1731;
     public const int TablesDifferentMetadata = 1736;
+    public const int RowDoesNotMatchPartition = 1737;
     public const int PartitionExchangeForeignKey = 1740;
     public const int ConnectionKilled = 1927;
     // Client codes: MySqlConnector reports a lost session with these or with none.
@@ -29,6 +30,7 @@ internal static class MySqlErrors
             MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock => (ErrorIds.LockTimeout, BatchDbErrorKind.ResourceBusy),
             (MySqlErrorCode)TablesDifferentMetadata or (MySqlErrorCode)PartitionExchangePartitionedTable
                 or (MySqlErrorCode)PartitionExchangeForeignKey => (ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation),
+            (MySqlErrorCode)RowDoesNotMatchPartition => (ErrorIds.RowsOutsidePartition, BatchDbErrorKind.InvalidData),
             _ => (ErrorIds.DatabaseError, BatchDbErrorKind.InvalidOperation),
         };
         if (IsConnectionLost(ex))
