@@ -589,6 +589,12 @@ Register-BatchSchedule -Name daily-sales -CronExpression '0 10 * * *' -TimeZone 
         2 = { param($r, $p) Get-WarehouseSum $p 1 | Should -Be $seedBefore }
         3 = { param($r, $p) $r.Output[0].Attempts | Should -Be 1; Get-WarehouseSum $p 3 | Should -Be $seedAfter }
         4 = { param($r, $p) $r.Output | Should -BeNullOrEmpty; Get-WarehouseSum $p 1 | Should -Be $seedBefore }
+        5 = {
+            param($r, $p)
+            $r.Output.Partition | Sort-Object | Should -Be $(if ($p -eq 'PostgreSql') { @('p_s01', 'p_s02') } else { @('P_S01', 'P_S02') })
+            Get-WarehouseSum $p 1 | Should -Be $seedAfter
+            Get-WarehouseSum $p 2 | Should -Be $seedAfter
+        }
     }
 
     'Switch-Table' = New-DocFixture -Setup {

@@ -62,6 +62,9 @@ BeforeAll {
     }
 
     function New-ExampleSession([string] $Folder) {
+        # As installed, BatchDb is on PSModulePath, so the runspaces of ForEach-Object -Parallel load it by name.
+        $modules = Split-Path (Get-TestModulePath)
+        if ($env:PSModulePath -notlike "$modules$([IO.Path]::PathSeparator)*") { $env:PSModulePath = "$modules$([IO.Path]::PathSeparator)$env:PSModulePath" }
         $ps = [powershell]::Create()
         $null = $ps.AddScript({
             param($module, $folder, $credential, $secret)
