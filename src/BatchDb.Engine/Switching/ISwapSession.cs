@@ -47,6 +47,12 @@ internal interface ISwapSession
     /// </summary>
     Task AnalyzePartitionedTableAsync(QualifiedName table, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Whether <see cref="AnalyzePartitionedTableAsync"/> also samples each partition (PostgreSQL): the import into a
+    /// partition's work table then leaves its statistics to the one after the switch, rather than sampling it twice.
+    /// </summary>
+    bool PartitionedTableAnalyzeCoversPartitions => false;
+
     /// <summary>Swaps two tables' names atomically; false when the lock wait ran out (nothing changed).</summary>
     Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken);
 

@@ -128,8 +128,12 @@ internal static class WorkTableOperations
             var liveRows = await swaps.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
             ThrowIfTooFewRows(request, target, rows, liveRows);
 
-            progress?.Report(new OperationProgress(activity, $"Analyzing {work}", 85));
-            await session.AnalyzeAsync(work, cancellationToken).ConfigureAwait(false);
+            if (partition is null || !swaps.PartitionedTableAnalyzeCoversPartitions)
+            {
+                progress?.Report(new OperationProgress(activity, $"Analyzing {work}", 85));
+                await session.AnalyzeAsync(work, cancellationToken).ConfigureAwait(false);
+            }
+
             progress?.Report(new OperationProgress(activity, "Done", 100));
             return new ImportResult(connection, table.ToString(), partition?.Name, work.ToString(), request.Path, rows, liveRows, stopwatch.Elapsed);
         }

@@ -36,6 +36,8 @@ internal sealed partial class PostgreSqlSession
         await ConstrainToPartitionAsync(partition, workTable, cancellationToken).ConfigureAwait(false);
     }
 
+    public bool PartitionedTableAnalyzeCoversPartitions => true;
+
     /// <summary>
     /// Autovacuum never analyzes a partitioned table. Its ANALYZE samples every partition again, so concurrent switches of its partitions share
     /// one: a switch whose ANALYZE would only queue behind another switch's queued one leaves it to that one, which
