@@ -100,7 +100,9 @@ internal static class SwapBenchmark
             "; readers wait only for it. The *checks outside the lock* are the rest of the call: the definition comparison, both row counts, " +
             (postgres
                 ? "the scan proving every work-table row inside the partition's bound, the CHECK constraint that lets ATTACH skip its own scan, and ANALYZE of the parent afterwards."
-                : "and BatchDb's own scan proving every work-table row inside the partition, which names the rows that do not belong before any lock is taken."));
+                : withoutValidation
+                ? "and BatchDb's own scan proving every work-table row inside the partition, which names the rows that do not belong before any lock is taken."
+                : "and no scan of the rows: the statement validates them anyway, and BatchDb scans only to name the rows when it refuses one."));
         report.Table(["Rows", "Switch-Partition call", "Locked step", "Checks outside the lock", "Lock retries"], swapRows);
         if (profileRows.Count > 0)
         {

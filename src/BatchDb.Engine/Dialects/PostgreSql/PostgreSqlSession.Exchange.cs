@@ -64,15 +64,27 @@ internal sealed partial class PostgreSqlSession
             }
             finally
             {
-                await QueryAsync("SELECT pg_advisory_unlock(@p0, @p1)", CancellationToken.None, AnalyzeRunningLock, parent).ConfigureAwait(false);
+                await UnlockQuietlyAsync(AnalyzeRunningLock, parent).ConfigureAwait(false);
             }
         }
         finally
         {
             if (queued)
             {
-                await QueryAsync("SELECT pg_advisory_unlock(@p0, @p1)", CancellationToken.None, AnalyzeQueuedLock, parent).ConfigureAwait(false);
+                await UnlockQuietlyAsync(AnalyzeQueuedLock, parent).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task UnlockQuietlyAsync(int lockKey, object? parent)
+    {
+        try
+        {
+            await QueryAsync("SELECT pg_advisory_unlock(@p0, @p1)", CancellationToken.None, lockKey, parent).ConfigureAwait(false);
+        }
+        catch (BatchDbException)
+        {
+            // A lost session released its locks with it; the error that lost it is the one to report.
         }
     }
 
