@@ -18,11 +18,16 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     private int _progressId;
     private BlockingCollection<Action<Cmdlet>>? _pipelineQueue;
 
-    protected sealed override void ProcessRecord()
+    protected sealed override void ProcessRecord() => ReportingErrors(ProcessRecordCore);
+
+    protected abstract void ProcessRecordCore();
+
+    /// <summary>Runs a step of the cmdlet: an engine error becomes an error record of this input, and a stopped pipeline ends it quietly.</summary>
+    private protected void ReportingErrors(Action step)
     {
         try
         {
-            ProcessRecordCore();
+            step();
         }
         catch (BatchDbException ex)
         {
@@ -33,8 +38,6 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
             // Ctrl+C or a closed pipeline: PowerShell is already stopping; nothing to report.
         }
     }
-
-    protected abstract void ProcessRecordCore();
 
     protected override void StopProcessing()
     {

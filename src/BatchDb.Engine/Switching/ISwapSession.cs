@@ -29,7 +29,7 @@ internal interface ISwapSession
     /// Whether the exchange itself scans the work table and refuses rows outside the partition (MariaDB before 11.4
     /// has no WITHOUT VALIDATION): the switch then leaves that check to it, and names the rows only if it refuses.
     /// </summary>
-    bool ExchangeChecksRows(PartitionInfo partition) => false;
+    bool ExchangeChecksRows => false;
 
     /// <summary>
     /// Swaps the partition and the work table, waiting at most <paramref name="lockWait"/> for the lock.

@@ -18,10 +18,11 @@ internal static class PartitionSwitcher
         var partition = target.Partition!;
         var (liveRows, workRows) = await SwapPreflight.CheckAsync(session, target, request.Force, request.MinimumRowRatio, cancellationToken).ConfigureAwait(false);
 
-        var exchangeChecksRows = swaps.ExchangeChecksRows(partition);
+        Task ThrowIfRowsOutsideAsync() => PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken);
+        var exchangeChecksRows = swaps.ExchangeChecksRows;
         if (!exchangeChecksRows)
         {
-            await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+            await ThrowIfRowsOutsideAsync().ConfigureAwait(false);
         }
 
         await swaps.ConstrainToPartitionAsync(partition, target.WorkTable, cancellationToken).ConfigureAwait(false);
@@ -36,7 +37,7 @@ internal static class PartitionSwitcher
         catch (BatchDbException refused) when (exchangeChecksRows && refused.ErrorId == ErrorIds.RowsOutsidePartition)
         {
             // The server refused a row and changed nothing; name the rows as the check before the lock would have.
-            await PartitionFit.ThrowIfRowsOutsideAsync(session, target.WorkTable, partition, target.WorkTable.ToString(), cancellationToken).ConfigureAwait(false);
+            await ThrowIfRowsOutsideAsync().ConfigureAwait(false);
             throw;
         }
 

@@ -54,11 +54,7 @@ public sealed class SelectBatchShareCommand : BatchDbCmdlet
                 }
                 else if (recordsItems)
                 {
-                    RunEngine(async (_, _, token) =>
-                    {
-                        await shareRun!.CompleteItemAsync(name, _ => OnPipelineThread(() => { WriteObject(item); return true; }), token).ConfigureAwait(false);
-                        return true;
-                    });
+                    RunEngine((_, _, token) => shareRun!.CompleteItemAsync(name, _ => OnPipelineThread(() => { WriteObject(item); return true; }), token));
                 }
                 else
                 {

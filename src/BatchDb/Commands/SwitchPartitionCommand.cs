@@ -3,8 +3,6 @@ using BatchDb.Engine.Switching;
 using BatchDb.Engine.WorkTables;
 using BatchDb.Completion;
 using BatchDb.Engine.Connections;
-using BatchDb.Engine.Errors;
-using BatchDb.Internal;
 
 namespace BatchDb.Commands;
 
@@ -61,14 +59,7 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
         foreach (var (connection, table) in _switched)
         {
             WriteVerbose($"Refreshing the statistics of {table} on {connection}.");
-            try
-            {
-                RunEngine((_, _, token) => PartitionSwitcher.AnalyzeTableAsync(connection, table, token));
-            }
-            catch (BatchDbException ex)
-            {
-                WriteError(ErrorMapper.ToErrorRecord(ex, null));
-            }
+            ReportingErrors(() => RunEngine((_, _, token) => PartitionSwitcher.AnalyzeTableAsync(connection, table, token)));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace BatchDb.Engine.Dialects.MySql;
 /// <summary>ALTER TABLE … EXCHANGE PARTITION and RENAME TABLE with a bounded metadata-lock wait, and who was in its way.</summary>
 internal sealed partial class MySqlSession
 {
-    public bool ExchangeChecksRows(PartitionInfo partition) => !Features.SupportsExchangeWithoutValidation;
+    public bool ExchangeChecksRows => !Features.SupportsExchangeWithoutValidation;
 
     public Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
     {

@@ -126,12 +126,6 @@ internal sealed partial class PostgreSqlSession(NpgsqlConnection connection, str
     /// </summary>
     private async Task<T> WithParentLockedAsync<T>(QualifiedName table, Func<Task<T>> query, CancellationToken cancellationToken)
     {
-        if (Transaction is not null)
-        {
-            await ExecuteAsync($"LOCK TABLE {Quote(table)} IN ACCESS SHARE MODE", cancellationToken).ConfigureAwait(false);
-            return await query().ConfigureAwait(false);
-        }
-
         await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
