@@ -73,6 +73,53 @@ public sealed class SwitchPartitionTests
     }
 
     [MySqlFact]
+    public async Task A_foreign_key_of_the_work_table_is_explained_by_the_preflight()
+    {
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
+        // Foreign key names are unique in a schema, so each run has its own.
+        var houses = stock.Track("T_HOUSE_" + Guid.NewGuid().ToString("N")[..8]);
+        var key = "FK_" + houses;
+        var work = stock.Track(stock.WorkTable);
+        await ImportAsync(stock);
+        await stock.ExecuteAsync($"""
+            CREATE TABLE `{houses}` (STOCKHOUSE_ID INT PRIMARY KEY);
+            INSERT INTO `{houses}` VALUES (1);
+            ALTER TABLE `{work}` ADD CONSTRAINT `{key}` FOREIGN KEY (STOCKHOUSE_ID) REFERENCES `{houses}` (STOCKHOUSE_ID);
+            """);
+        var before = await stock.AllRowsAsync();
+
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => SwitchAsync(stock, new LockRetryPolicy()));
+
+        Assert.Equal(ErrorIds.DefinitionMismatch, error.ErrorId);
+        Assert.Contains($"foreign key {key}: only in the work table (references {houses}; MySQL cannot exchange a table that has or is the target of a foreign key)", error.Message);
+        Assert.Equal(before, await stock.AllRowsAsync());
+    }
+
+    [MySqlFact]
+    public async Task A_foreign_key_that_references_the_work_table_is_named_by_the_refused_exchange_and_nothing_changes()
+    {
+        await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
+        var work = stock.Track(stock.WorkTable);
+        await ImportAsync(stock);
+        var orders = stock.Track("T_ORDER_" + Guid.NewGuid().ToString("N")[..8]);
+        var key = "FK_" + orders;
+        await stock.ExecuteAsync($"""
+            CREATE TABLE `{orders}` (ORDER_ID INT PRIMARY KEY, STOCKHOUSE_ID INT, ITEM_ID CHAR(10),
+                CONSTRAINT `{key}` FOREIGN KEY (STOCKHOUSE_ID, ITEM_ID) REFERENCES `{work}` (STOCKHOUSE_ID, ITEM_ID));
+            """);
+        var before = await stock.AllRowsAsync();
+        var workBefore = await stock.AllRowsAsync(work);
+
+        var error = await Assert.ThrowsAsync<BatchDbException>(() => SwitchAsync(stock, new LockRetryPolicy()));
+
+        Assert.Equal(ErrorIds.DefinitionMismatch, error.ErrorId);
+        Assert.Contains($"MySQL cannot exchange a table that is the target of a foreign key, and batchdb_test.{orders} ({key}) references it", error.Message);
+        Assert.Contains("Nothing was changed", error.Message);
+        Assert.Equal(before, await stock.AllRowsAsync());
+        Assert.Equal(workBefore, await stock.AllRowsAsync(work));
+    }
+
+    [MySqlFact]
     public async Task A_lock_holder_makes_the_switch_give_up_name_it_and_hold_readers_no_longer_than_the_lock_wait()
     {
         await using var stock = await StockTable.CreateAsync(DatabaseProvider.MySql);
@@ -164,6 +211,11 @@ public sealed class SwitchPartitionTests
             ["2023-05-01 00:00:00|1|10.00", "2024-02-01 00:00:00|2|21.50", "2024-12-31 00:00:00|5|50.25", "2026-01-01 00:00:00|4|40.00"],
             await stock.QueryAsync($"SELECT * FROM `{sales}` ORDER BY sale_date"));
     }
+
+    private static Task<ImportResult> ImportAsync(StockTable stock) =>
+        WorkTableOperations.ImportAsync(stock.Connection,
+            new ImportRequest { Table = stock.Name, Partition = "P_S01", WorkTable = stock.WorkTable, Path = TestData.Path("T_STOCK_S01.csv") },
+            null, NullOperationLog.Instance, CancellationToken.None);
 
     private static Task<SwitchPartitionResult> SwitchAsync(StockTable stock, LockRetryPolicy policy) =>
         PartitionSwitcher.SwitchAsync(stock.Connection,

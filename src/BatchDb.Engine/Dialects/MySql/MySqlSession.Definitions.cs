@@ -43,19 +43,30 @@ internal sealed partial class MySqlSession
             return differences;
         }
 
+        // Only the work table's own keys: those that reference it are found in every schema's tables, a scan too costly
+        // for each switch; the exchange refuses them (1740) and ExchangePartitionAsync names them then.
         var foreignKeys = await QueryAsync(
-            """
-            SELECT CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS
-            WHERE (CONSTRAINT_SCHEMA = @p0 AND TABLE_NAME = @p1) OR (UNIQUE_CONSTRAINT_SCHEMA = @p0 AND REFERENCED_TABLE_NAME = @p1)
-            """,
+            "SELECT CONSTRAINT_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = @p0 AND TABLE_NAME = @p1",
             cancellationToken, workTable.Schema, workTable.Name).ConfigureAwait(false);
         foreach (var fk in foreignKeys)
         {
             differences.Add(new DefinitionDifference("foreign key", (string)fk[0]!, null,
-                $"{fk[1]} references {fk[2]}; MySQL cannot exchange a table that has or is the target of a foreign key"));
+                $"references {fk[1]}; MySQL cannot exchange a table that has or is the target of a foreign key"));
         }
 
         return differences;
+    }
+
+    /// <summary>The foreign keys of other tables that reference <paramref name="table"/>, as "schema.table (key)".</summary>
+    private async Task<IReadOnlyList<string>> ReferencingForeignKeysAsync(QualifiedName table, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS
+            WHERE UNIQUE_CONSTRAINT_SCHEMA = @p0 AND REFERENCED_TABLE_NAME = @p1 ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME
+            """,
+            cancellationToken, table.Schema, table.Name).ConfigureAwait(false);
+        return rows.Select(r => $"{r[0]}.{r[1]} ({r[2]})").ToList();
     }
 
     private static void Compare(List<DefinitionDifference> differences, string aspect, string name, string? live, string? work)

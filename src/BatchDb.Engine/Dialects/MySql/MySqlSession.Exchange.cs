@@ -12,12 +12,24 @@ internal sealed partial class MySqlSession
 {
     public bool ExchangeChecksRows => !Features.SupportsExchangeWithoutValidation;
 
-    public Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
+    public async Task<bool> ExchangePartitionAsync(PartitionInfo partition, QualifiedName workTable, TimeSpan lockWait, bool rowsAlreadyValidated, CancellationToken cancellationToken)
     {
         var withoutValidation = rowsAlreadyValidated && Features.SupportsExchangeWithoutValidation ? " WITHOUT VALIDATION" : string.Empty;
-        return RunWithLockWaitAsync(lockWait,
-            wait => $"ALTER TABLE {Quote(partition.Table)}{wait} EXCHANGE PARTITION {Quote(partition.Name)} WITH TABLE {Quote(workTable)}{withoutValidation}",
-            cancellationToken);
+        try
+        {
+            return await RunWithLockWaitAsync(lockWait,
+                wait => $"ALTER TABLE {Quote(partition.Table)}{wait} EXCHANGE PARTITION {Quote(partition.Name)} WITH TABLE {Quote(workTable)}{withoutValidation}",
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchDbException refused) when (refused.InnerException is MySqlException { Number: MySqlErrors.PartitionExchangeForeignKey })
+        {
+            var references = await ReferencingForeignKeysAsync(workTable, cancellationToken).ConfigureAwait(false);
+            throw new BatchDbException(ErrorIds.DefinitionMismatch, BatchDbErrorKind.InvalidOperation,
+                $"The work table {workTable} cannot be swapped with partition {partition.Name} of {partition.Table}: MySQL cannot exchange a table " +
+                $"that is the target of a foreign key, and {(references.Count == 0 ? "a foreign key" : string.Join(", ", references))} references it. " +
+                "Drop that foreign key, or point it at the partitioned table's own key. Nothing was changed.", refused, refused.Sql)
+            { Target = workTable.ToString() };
+        }
     }
 
     public Task<bool> SwapTablesAsync(QualifiedName table, QualifiedName workTable, TimeSpan lockWait, CancellationToken cancellationToken)
