@@ -39,6 +39,31 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
         IReadOnlyDictionary<string, object?> parameters,
         bool countsTowardRun,
         Func<IProgress<OperationProgress>, IOperationLog, long?, CancellationToken, Task<T>> operation,
+        Func<T, long?> records) =>
+        RunEngine(Recorded(connection, target, parameters, countsTowardRun, operation, records));
+
+    /// <summary>
+    /// Starts a recorded engine operation that runs while the cmdlet goes on to its next input (see
+    /// <see cref="BatchDbCmdlet.StartEngine{T}"/>). Not inside a run: a run's steps are recorded one at a time.
+    /// </summary>
+    private protected Task<T> StartRecorded<T>(
+        BatchDbConnection connection,
+        string target,
+        IReadOnlyDictionary<string, object?> parameters,
+        bool countsTowardRun,
+        Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation,
+        Func<T, long?> records) =>
+        StartEngine(Recorded(connection, target, parameters, countsTowardRun, (progress, log, _, token) => operation(progress, log, token), records));
+
+    /// <summary>Whether an operation of this cmdlet would be recorded as a step of a run in progress.</summary>
+    private protected static bool InsideRun => RunRegistry.Current.Innermost is not null;
+
+    private Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> Recorded<T>(
+        BatchDbConnection connection,
+        string target,
+        IReadOnlyDictionary<string, object?> parameters,
+        bool countsTowardRun,
+        Func<IProgress<OperationProgress>, IOperationLog, long?, CancellationToken, Task<T>> operation,
         Func<T, long?> records)
     {
         var attribute = GetType().GetCustomAttribute<CmdletAttribute>()!;
@@ -53,7 +78,7 @@ public abstract class BatchDbChangeCmdlet : BatchDbDataCmdlet
             CountsTowardRun = countsTowardRun,
         };
         var run = RunRegistry.Current.Innermost;
-        return RunEngine((progress, log, token) =>
-            ExecutionRecorder.RecordAsync(connection, step, run, (batchId, t) => operation(progress, log, batchId, t), records, log, token));
+        return (progress, log, token) =>
+            ExecutionRecorder.RecordAsync(connection, step, run, (batchId, t) => operation(progress, log, batchId, t), records, log, token);
     }
 }

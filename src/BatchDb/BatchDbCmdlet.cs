@@ -17,6 +17,8 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _progressId;
     private BlockingCollection<Action<Cmdlet>>? _pipelineQueue;
+    // The messages of operations started by StartEngine, which run side by side and report through one queue.
+    private BlockingCollection<Action<Cmdlet>>? _startedQueue;
 
     protected sealed override void ProcessRecord() => ReportingErrors(ProcessRecordCore);
 
@@ -43,13 +45,16 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     {
         // Cancelled without waiting: a driver's cancel request to a server that does not answer would hold Ctrl+C.
         _ = _stopping.CancelAsync();
-        try
+        foreach (var queue in new[] { _pipelineQueue, _startedQueue })
         {
-            _pipelineQueue?.CompleteAdding();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The operation had just ended.
+            try
+            {
+                queue?.CompleteAdding();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The operation had just ended.
+            }
         }
     }
 
@@ -111,6 +116,64 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
             return true;
         });
 
+    /// <summary>
+    /// Starts an engine operation that runs while this cmdlet goes on to its next input; its messages are shown
+    /// by <see cref="PumpStartedUntil"/>, which must run until the returned task has ended.
+    /// </summary>
+    private protected Task<T> StartEngine<T>(Func<IProgress<OperationProgress>, IOperationLog, CancellationToken, Task<T>> operation)
+    {
+        var queue = _startedQueue ??= new BlockingCollection<Action<Cmdlet>>();
+        var relay = new PipelineRelay(queue, ++_progressId);
+        var task = Task.Run(() => operation(relay, relay, _stopping.Token));
+        task.ContinueWith(_ =>
+        {
+            try
+            {
+                // Wakes the pump, and closes a progress bar the operation left open.
+                queue.Add(relay.CloseProgress);
+            }
+            catch (InvalidOperationException)
+            {
+                // The pipeline is stopping: nothing more is shown.
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>Shows the messages of the operations <see cref="StartEngine{T}"/> started, on this thread, until <paramref name="done"/>.</summary>
+    private protected void PumpStartedUntil(Func<bool> done, IReadOnlyCollection<Task> started)
+    {
+        var queue = _startedQueue;
+        var stopped = false;
+        while (queue is not null)
+        {
+            // Everything already reported is shown; the wait is only for what is not done yet.
+            if (!queue.TryTake(out var write) && (done() || !queue.TryTake(out write, Timeout.Infinite)))
+            {
+                // Done, or completed for adding because the pipeline is stopping.
+                stopped = !done() && queue.IsAddingCompleted;
+                break;
+            }
+
+            try
+            {
+                write(this);
+            }
+            catch (PipelineStoppedException)
+            {
+                stopped = true;
+                break;
+            }
+        }
+
+        if (stopped)
+        {
+            // Let the cancelled operations record their stop, as RunEngine does, then end quietly.
+            Task.WhenAll(started).ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopGrace);
+            throw new PipelineStoppedException();
+        }
+    }
+
     /// <summary>From inside a <see cref="RunEngine{T}"/> operation: runs <paramref name="work"/> on the pipeline thread (where script blocks must run).</summary>
     protected Task<T> OnPipelineThread<T>(Func<T> work)
     {
@@ -133,6 +196,7 @@ public abstract class BatchDbCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stopping.Dispose();
+        _startedQueue?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

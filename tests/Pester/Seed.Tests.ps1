@@ -515,3 +515,63 @@ Describe 'A duplicate key is named by its line on <_>' -ForEach $engines {
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
     }
 }
+
+Describe 'One Switch-Partition for several partitions on <_>' -ForEach $engines {
+    BeforeAll {
+        $provider = $_
+        $table = Get-TestUniqueName 'T_STOCK'
+        New-TestStockTable $provider $table
+        $connection = Connect-TestServer $provider -Name "several-$provider"
+        $partitions = 1..4 | ForEach-Object { Get-TestPartitionName $provider $table $_ }
+        $files = foreach ($w in 1..4) {
+            $file = Join-Path $TestDrive "w$w.csv"
+            Set-Content $file (1..12 | ForEach-Object { "$w,NEW-$_,$_,2,2026-11-30 10:00:00" })
+            $file
+        }
+        $old = foreach ($w in 1..4) { , @(Get-TestStockRow $provider $table -Warehouse $w) }
+        function Get-NewRowCount([int] $Warehouse) {
+            Invoke-TestSql $provider "SELECT COUNT(*) FROM $table WHERE STOCKHOUSE_ID = $Warehouse AND ITEM_ID LIKE 'NEW-%'"
+        }
+    }
+
+    It 'switches them side by side and writes the results in input order, with the old rows left in the work tables' {
+        $imports = foreach ($w in 1..4) { Import-WorkTable -Table $table -Partition $partitions[$w - 1] -Path $files[$w - 1] -Connection $connection }
+        $results = $imports | Switch-Partition -Confirm:$false
+        $results.Partition | Should -Be $partitions
+        $results.LiveRows | Should -Be @(12, 12, 12, 12)
+        (1..4 | ForEach-Object { Get-NewRowCount $_ }) | Should -Be @('12', '12', '12', '12')
+        $results.WorkTableRows | Should -Be @(10, 10, 10, 10)
+        Invoke-TestSql $provider "SELECT COUNT(*) FROM $($results[3].WorkTable) WHERE ITEM_ID NOT LIKE 'NEW-%'" | Should -Be '10'
+    }
+
+    It 'switches the same partition there and back, in input order' {
+        $results = @(1, 1) | ForEach-Object { [pscustomobject]@{ Table = $table; Partition = $partitions[0] } } |
+            Switch-Partition -Connection $connection -Confirm:$false
+        $results.LiveRows | Should -Be @(10, 12)
+        Get-NewRowCount 1 | Should -Be '12'
+    }
+
+    It 'reports a failed input as its own error while the others go through, in input order' {
+        $empty = "$($table)_EMPTY"
+        New-WorkTable -Table $table -Partition $partitions[2] -WorkTable $empty -Connection $connection -Confirm:$false | Out-Null
+        $inputs = @(
+            [pscustomobject]@{ Table = $table; Partition = $partitions[1] }
+            [pscustomobject]@{ Table = $table; Partition = $partitions[2]; WorkTable = $empty }
+            [pscustomobject]@{ Table = $table; Partition = $partitions[3] })
+        $results = $inputs | Switch-Partition -Connection $connection -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results.Partition | Should -Be @($partitions[1], $partitions[3])
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'WorkTableEmpty,*'
+        $failures[0].Exception.Message | Should -BeLike "*$empty*"
+        Get-TestStockRow $provider $table -Warehouse 2 | Should -Be $old[1]
+        Get-NewRowCount 3 | Should -Be '12'
+        Get-TestStockRow $provider $table -Warehouse 4 | Should -Be $old[3]
+    }
+
+    It 'switches one input at a time with -ThrottleLimit 1, as well' {
+        $results = $partitions[1], $partitions[3] | ForEach-Object { [pscustomobject]@{ Table = $table; Partition = $_ } } |
+            Switch-Partition -Connection $connection -ThrottleLimit 1 -Confirm:$false
+        $results.Partition | Should -Be @($partitions[1], $partitions[3])
+        (2..4 | ForEach-Object { Get-NewRowCount $_ }) | Should -Be @('12', '12', '12')
+    }
+}
