@@ -568,6 +568,33 @@ Describe 'One Switch-Partition for several partitions on <_>' -ForEach $engines 
         Get-TestStockRow $provider $table -Warehouse 4 | Should -Be $old[3]
     }
 
+    It 'stops promptly with switches under way, waiting for a lock, and the table stays as it was' {
+        $before = Get-TestStockRow $provider $table -Warehouse 1, 2, 3, 4
+        $hold = if ($provider -eq 'PostgreSql') { "BEGIN; LOCK TABLE $table IN ACCESS SHARE MODE; SELECT pg_sleep(6); COMMIT;" }
+                else { "START TRANSACTION; SELECT COUNT(*) FROM $table; SELECT SLEEP(6); COMMIT;" }
+        $holder = [powershell]::Create()
+        $null = $holder.AddScript({ param($helpers, $provider, $sql) Import-Module $helpers; Invoke-TestSql $provider $sql }).
+            AddArgument("$PSScriptRoot/BatchDb.TestHelpers.psm1").AddArgument($provider).AddArgument($hold)
+        $held = $holder.BeginInvoke()
+        Start-Sleep -Seconds 1
+        $ps = New-TestPowerShell $provider
+        $inputs = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        foreach ($w in 2..4) { $inputs.Add([pscustomobject]@{ Table = $table; Partition = $partitions[$w - 1] }) }
+        $inputs.Complete()
+        $null = $ps.AddCommand('Switch-Partition').AddParameters(@{ LockWaitTimeout = 5; Confirm = $false })
+        $handle = $ps.BeginInvoke($inputs)
+        Start-Sleep -Milliseconds 1500
+        $handle.IsCompleted | Should -BeFalse -Because 'the switches wait for the lock the holder keeps'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Runspace.Dispose(); $ps.Dispose()
+        $null = $holder.EndInvoke($held); $holder.Dispose()
+        Get-TestStockRow $provider $table -Warehouse 1, 2, 3, 4 | Should -Be $before
+    }
+
     It 'switches one input at a time with -ThrottleLimit 1, as well' {
         $results = $partitions[1], $partitions[3] | ForEach-Object { [pscustomobject]@{ Table = $table; Partition = $_ } } |
             Switch-Partition -Connection $connection -ThrottleLimit 1 -Confirm:$false
