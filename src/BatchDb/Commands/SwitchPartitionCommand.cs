@@ -3,6 +3,7 @@ using BatchDb.Engine.Switching;
 using BatchDb.Engine.WorkTables;
 using BatchDb.Completion;
 using BatchDb.Engine.Connections;
+using BatchDb.Engine.Diagnostics;
 
 namespace BatchDb.Commands;
 
@@ -55,7 +56,7 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
         };
         var recordAs = $"{Table} {Partition}";
         var parameters = new Dictionary<string, object?> { ["Table"] = Table, ["Partition"] = Partition, ["WorkTable"] = WorkTable, ["Force"] = Force.IsPresent };
-        Task<SwitchPartitionResult> Switch(IProgress<Engine.Diagnostics.OperationProgress> _, Engine.Diagnostics.IOperationLog log, CancellationToken token) =>
+        Task<SwitchPartitionResult> Switch(IProgress<OperationProgress> _, IOperationLog log, CancellationToken token) =>
             PartitionSwitcher.SwitchAsync(connection, request, log, token);
 
         // A run records its steps one at a time, and a batch name is held by one switch at a time.
