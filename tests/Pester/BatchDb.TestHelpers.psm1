@@ -67,6 +67,18 @@ function New-TestPowerShell([string] $Provider) {
     $ps
 }
 
+# Stops a [powershell] from New-TestPowerShell that BeginInvoke started, disposes it with its runspace, and returns
+# how long Stop() took and the state it left the invocation in.
+function Stop-TestPowerShell([powershell] $PowerShell) {
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $PowerShell.Stop()
+    $watch.Stop()
+    $state = $PowerShell.InvocationStateInfo.State
+    $PowerShell.Runspace.Dispose()
+    $PowerShell.Dispose()
+    [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; State = $state }
+}
+
 # Runs SQL through the engine's own client (psql / mariadb) and returns each row as 'a|b|c'.
 function Invoke-TestSql {
     param([Parameter(Mandatory)][string] $Provider, [Parameter(Mandatory)][string] $Sql, [string] $Database)

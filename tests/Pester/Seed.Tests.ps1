@@ -260,13 +260,9 @@ Describe 'Stopping a running import on <_>' -ForEach $engines {
         while (-not ($ps.Streams.Progress.StatusDescription -like 'Loading*') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Start-Sleep -Milliseconds 300
         $handle.IsCompleted | Should -BeFalse -Because 'the load of 1.5M rows must still be running when it is stopped'
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $watch.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        $ps.Runspace.Dispose()
-        $ps.Dispose()
+        $stopped = Stop-TestPowerShell $ps
+        $stopped.Seconds | Should -BeLessThan 5
+        $stopped.State | Should -Be 'Stopped'
         Get-TestStockRow $provider $table -Warehouse 1 | Should -Be $before1
         $ledger = Get-LedgerTable $provider
         Invoke-TestSql $provider "SELECT status, error_message FROM $ledger WHERE batch_name = '$batchName'" |
@@ -585,12 +581,9 @@ Describe 'One Switch-Partition for several partitions on <_>' -ForEach $engines 
         $handle = $ps.BeginInvoke($inputs)
         Start-Sleep -Milliseconds 1500
         $handle.IsCompleted | Should -BeFalse -Because 'the switches wait for the lock the holder keeps'
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $watch.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        $ps.Runspace.Dispose(); $ps.Dispose()
+        $stopped = Stop-TestPowerShell $ps
+        $stopped.Seconds | Should -BeLessThan 4
+        $stopped.State | Should -Be 'Stopped'
         $null = $holder.EndInvoke($held); $holder.Dispose()
         Get-TestStockRow $provider $table -Warehouse 1, 2, 3, 4 | Should -Be $before
     }

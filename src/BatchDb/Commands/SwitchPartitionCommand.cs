@@ -63,7 +63,7 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
         if (ThrottleLimit == 1 || InsideRun || BatchName is not null)
         {
             WriteEnded(untilUnderWay: 0);
-            Written(RunRecorded(connection, recordAs, parameters, countsTowardRun: false, Switch, r => r.LiveRows));
+            WriteResult(RunRecorded(connection, recordAs, parameters, countsTowardRun: false, Switch, r => r.LiveRows));
             return;
         }
 
@@ -110,11 +110,12 @@ public sealed class SwitchPartitionCommand : BatchDbSwitchCmdlet
             }
 
             _underWay.RemoveAt(0);
-            ReportingErrors(() => Written(head.GetAwaiter().GetResult()));
+            ReportingErrors(() => WriteResult(head.GetAwaiter().GetResult()));
         }
     }
 
-    private void Written(SwitchPartitionResult result)
+    /// <summary>Writes a switch's result and notes its table for the ANALYZE after the last one.</summary>
+    private void WriteResult(SwitchPartitionResult result)
     {
         if (!_switched.Contains((result.Connection, result.Table)))
         {
