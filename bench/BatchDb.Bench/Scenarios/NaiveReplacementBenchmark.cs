@@ -19,7 +19,7 @@ internal static class NaiveReplacementBenchmark
         report.Heading(3, $"{server.Name}: replacing warehouse 1");
         report.Paragraph($"DELETE + load: `{server.DeleteAndInsert("FILE").Describe()}`. TRUNCATE + load: {server.TruncateAndLoadNote}. " +
             $"{(postgres ? "WAL" : "Redo")} bytes are the server's {(postgres ? "WAL position (`pg_current_wal_lsn()`)" : "`Innodb_lsn_current`")} before and after each run" +
-            (postgres ? ", each run starting after a CHECKPOINT so that full-page images count the same for every method" : string.Empty) +
+            (postgres ? ", each run starting after a CHECKPOINT so that full-page images count the same for every method" : ", each run starting after InnoDB has written its dirty pages out") +
             ". Sizes are data and indexes of the live partition (and of the work table, which keeps the previous copy) after the first and the last run, with no VACUUM or OPTIMIZE between.");
         var rowsOut = new List<IReadOnlyList<string>>();
         var targets = new List<string>();
