@@ -95,6 +95,11 @@ internal static class WorkTableOperations
 
         progress?.Report(new OperationProgress(activity, $"Emptying {work}", 0));
         await session.TruncateAsync(work, cancellationToken).ConfigureAwait(false);
+
+        // The live rows, for the row-ratio check, are counted on a session of their own while the file loads: the
+        // count reads what the load never writes, and at a million rows it is a scan of its own.
+        using var counting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var liveCount = CountRowsAsync(connection, table, partition, counting.Token);
         try
         {
             if (partition is not null)
@@ -125,7 +130,7 @@ internal static class WorkTableOperations
                     rows => LinesOfAsync(session, work, file, request.Format, rows, cancellationToken)).ConfigureAwait(false);
             }
 
-            var liveRows = await swaps.CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
+            var liveRows = await liveCount.ConfigureAwait(false);
             ThrowIfTooFewRows(request, target, rows, liveRows);
 
             if (partition is null || !swaps.PartitionedTableAnalyzeCoversPartitions)
@@ -139,6 +144,9 @@ internal static class WorkTableOperations
         }
         catch (Exception ex)
         {
+            await counting.CancelAsync().ConfigureAwait(false);
+            await liveCount.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+
             // A refused or half-done load must never be switched in by mistake: leave the work table empty. On a lost
             // connection this fails too; the server rolled the load back, and the load's error is the one to report.
             var emptied = true;
@@ -162,6 +170,12 @@ internal static class WorkTableOperations
 
             throw;
         }
+    }
+
+    private static async Task<long> CountRowsAsync(BatchDbConnection connection, QualifiedName table, PartitionInfo? partition, CancellationToken cancellationToken)
+    {
+        await using var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        return await session.Require<ISwapSession>().CountRowsAsync(table, partition, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The file lines of the given rows, found by their primary key values in the file's fields.</summary>
