@@ -20,6 +20,8 @@ internal static class WorkTableOperations
     /// </summary>
     internal const long IndexAfterLoadBytes = 1L << 20;
 
+    private static readonly TimeSpan CountStopGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The work table and what it stands in for, resolved against the catalog as a load or swap would resolve them
     /// ("shop.T_STOCK_P_S01, the work table of partition P_S01 of shop.T_STOCK"), so that -WhatIf and -Confirm name
@@ -144,8 +146,11 @@ internal static class WorkTableOperations
         }
         catch (Exception ex)
         {
+            // The count ends with the import; on a server that stopped answering it may not hear the cancel, and
+            // it is left to end with its session rather than hold back the load's error, which is the one to report.
             await counting.CancelAsync().ConfigureAwait(false);
-            await liveCount.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            _ = liveCount.ContinueWith(count => count.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await Task.WhenAny(liveCount, Task.Delay(CountStopGrace, CancellationToken.None)).ConfigureAwait(false);
 
             // A refused or half-done load must never be switched in by mistake: leave the work table empty. On a lost
             // connection this fails too; the server rolled the load back, and the load's error is the one to report.
