@@ -19,7 +19,7 @@ internal sealed partial class MySqlSession : ICsvExportSession
         /// <summary>Characters, converted to utf8mb4 by the server and quoted.</summary>
         Text,
 
-        /// <summary>Digits, signs, dashes and colons as the server writes them (numbers, dates, times).</summary>
+        /// <summary>A number, date or time as the server writes it: ASCII, taken as it is.</summary>
         Plain,
 
         /// <summary>A date and time; at midnight the date alone, as <see cref="CsvRowText"/> writes times.</summary>
